@@ -1,0 +1,124 @@
+package layout
+
+import (
+	"testing"
+	"time"
+)
+
+func TestDefaultRoundTrip(t *testing.T) {
+	s, err := New(DefaultName, DefaultDir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	est := time.FixedZone("EST", -5*3600)
+	at := time.Date(2024, 3, 23, 10, 20, 0, 0, est)
+	s.loc = est
+	name := s.Name(at)
+	if name != "20240323T102000-0500.mp4" {
+		t.Fatalf("name = %q", name)
+	}
+	p, err := s.RemotePath(name)
+	if err != nil || p != "20240323/10/20240323T102000-0500.mp4" {
+		t.Fatalf("remote path = %q, %v", p, err)
+	}
+	got, ok := s.TimeOfPath(p)
+	if !ok || !got.Equal(at) {
+		t.Fatalf("time of path = %v, %v", got, ok)
+	}
+}
+
+// The folder comes from the digits in the name, not the machine's zone: an
+// archive written in -0500 lands in the same folders wherever it is shipped.
+func TestDirUsesNameZone(t *testing.T) {
+	s, _ := New(DefaultName, DefaultDir, true)
+	p, err := s.RemotePath("20240323T235500+0900.mp4")
+	if err != nil || p != "20240323/23/20240323T235500+0900.mp4" {
+		t.Fatalf("remote path = %q, %v", p, err)
+	}
+}
+
+func TestUniqueAndTemp(t *testing.T) {
+	s, _ := New(DefaultName, DefaultDir, true)
+	at := time.Date(2024, 3, 23, 10, 20, 0, 0, time.UTC)
+	name := s.Name(at)
+	if name != "20240323T102000+0000.mp4" {
+		t.Fatalf("name = %q", name)
+	}
+	u := s.Unique(name, 2)
+	if u != "20240323T102000+0000_2.mp4" {
+		t.Fatalf("unique = %q", u)
+	}
+	if got, ok := s.Time(u); !ok || !got.Equal(at) {
+		t.Fatalf("time of unique = %v %v", got, ok)
+	}
+	tmp := s.TempName(u)
+	if tmp != "20240323T102000+0000_2.tmp" {
+		t.Fatalf("tmp = %q", tmp)
+	}
+	if _, ok := s.Time(tmp); ok {
+		t.Fatal("a temp name must not parse as a segment")
+	}
+	back, ok := s.FromTemp(tmp)
+	if !ok || back != u {
+		t.Fatalf("from temp = %q %v", back, ok)
+	}
+}
+
+func TestRejectsStrays(t *testing.T) {
+	s := Default()
+	for _, n := range []string{"index.html", "notes.txt", "20240323T102000-0500.mp4.part",
+		"20240230T102000-0500.mp4", "20241323T102000-0500.mp4", "x20240323T102000-0500.mp4", ""} {
+		if _, ok := s.Time(n); ok {
+			t.Errorf("%q parsed as a segment", n)
+		}
+	}
+}
+
+func TestDirSpan(t *testing.T) {
+	s, _ := New(DefaultName, DefaultDir, true)
+	start, end, ok := s.DirSpan("20240323")
+	if !ok || !start.Equal(time.Date(2024, 3, 23, 0, 0, 0, 0, time.UTC)) || end.Sub(start) != 24*time.Hour {
+		t.Fatalf("day span = %v %v %v", start, end, ok)
+	}
+	start, end, ok = s.DirSpan("20240323/10")
+	if !ok || start.Hour() != 10 || end.Sub(start) != time.Hour {
+		t.Fatalf("hour span = %v %v %v", start, end, ok)
+	}
+	for _, bad := range []string{"", "2024032", "20240323/1x", "20240323/10/00", "index.html"} {
+		if _, _, ok := s.DirSpan(bad); ok {
+			t.Errorf("%q parsed as a folder", bad)
+		}
+	}
+}
+
+func TestCustomPatterns(t *testing.T) {
+	s, err := New("cam-%s.mp4", "%Y/%m/%d", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2024, 3, 23, 10, 20, 0, 0, time.UTC)
+	p, err := s.RemotePath(s.Name(at))
+	if err != nil || p != "2024/03/23/cam-1711189200.mp4" {
+		t.Fatalf("path = %q %v", p, err)
+	}
+	for _, bad := range [][2]string{{"%Y%m%d.mp4", ""}, {"%Y%m%dT%H%M%S", ""}, {"%Q%s.mp4", ""}, {DefaultName, "%Y/x"}} {
+		if _, err := New(bad[0], bad[1], false); err == nil {
+			t.Errorf("New(%q, %q) accepted", bad[0], bad[1])
+		}
+	}
+}
+
+func FuzzTime(f *testing.F) {
+	f.Add("20240323T102000-0500.mp4")
+	f.Add("20240323T102000-0500_12.mp4")
+	s := Default()
+	f.Fuzz(func(t *testing.T, name string) {
+		at, ok := s.Time(name)
+		if !ok {
+			return
+		}
+		if _, err := s.RemotePath(name); err != nil {
+			t.Fatalf("parsed %q (%v) but no remote path: %v", name, at, err)
+		}
+	})
+}

@@ -1,0 +1,36 @@
+// Package logging builds camshare's one slog logger and routes rclone's own
+// log lines into it, so a user sees one stream in one format.
+package logging
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// Options are the persistent logging flags.
+type Options struct {
+	Verbose bool   // -v: debug level
+	Format  string // text|json
+}
+
+// New returns a logger writing to w.
+func New(w io.Writer, o Options) (*slog.Logger, error) {
+	level := slog.LevelInfo
+	if o.Verbose {
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch strings.ToLower(o.Format) {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	default:
+		return nil, fmt.Errorf("--log-format %q: want text or json", o.Format)
+	}
+}
+
+// Discard is a logger that drops everything (tests, --json output modes).
+func Discard() *slog.Logger { return slog.New(slog.DiscardHandler) }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs camshare's whole test suite. Installs what the tests use (ffmpeg and
+# ffprobe to decode every segment, Chromium to play pages, Debian's rclone
+# and qemu-user for the reference benchmarks and cross-build smoke tests)
+# when missing, so it works on a fresh Debian/Ubuntu machine (as root, or
+# with sudo).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || need+=(ffmpeg)
+command -v chromium >/dev/null || need+=(chromium)
+command -v rclone >/dev/null || need+=(rclone)
+command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+go mod download
+go vet ./...
+go test -timeout 40m -count=1 "$@" ./...
