@@ -66,7 +66,12 @@ prune footage past retention.`,
 		newShareCmd(g),
 		newPruneCmd(g),
 		newRunCmd(g),
+		newStatusCmd(g),
+		newDoctorCmd(g),
+		newInitCmd(g),
+		newServiceCmd(g),
 		newDemoCmd(g),
+		newTestcamCmd(g),
 		newCompletionCmd(g),
 	)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
