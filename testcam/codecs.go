@@ -1,0 +1,166 @@
+package testcam
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/bluenviron/gortsplib/v4/pkg/description"
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+	"github.com/pion/rtp"
+)
+
+// The SDP carries the first parameter sets, as a camera's does; later ones
+// (the spschange fixture) only arrive in-band.
+
+func h264Track(buf []byte) (*track, error) {
+	aus, err := accessUnits(buf, func(n []byte) bool { return h264.NALUType(n[0]&0x1f) == h264.NALUTypeAccessUnitDelimiter })
+	if err != nil {
+		return nil, err
+	}
+	f := &format.H264{PayloadTyp: 96, PacketizationMode: 1}
+	for _, n := range firstAU(aus) {
+		switch h264.NALUType(n[0] & 0x1f) {
+		case h264.NALUTypeSPS:
+			f.SPS = n
+		case h264.NALUTypePPS:
+			f.PPS = n
+		}
+	}
+	if f.SPS == nil || f.PPS == nil {
+		return nil, fmt.Errorf("no SPS/PPS in the first access unit")
+	}
+	return videoTrack(f, videoSamples(aus), func() (encodeFunc, error) {
+		e, err := f.CreateEncoder()
+		if err != nil {
+			return nil, err
+		}
+		return e.Encode, nil
+	}), nil
+}
+
+func h265Track(buf []byte) (*track, error) {
+	typ := func(n []byte) h265.NALUType { return h265.NALUType((n[0] >> 1) & 0x3f) }
+	aus, err := accessUnits(buf, func(n []byte) bool { return typ(n) == h265.NALUType_AUD_NUT })
+	if err != nil {
+		return nil, err
+	}
+	f := &format.H265{PayloadTyp: 96}
+	for _, n := range firstAU(aus) {
+		switch typ(n) {
+		case h265.NALUType_VPS_NUT:
+			f.VPS = n
+		case h265.NALUType_SPS_NUT:
+			f.SPS = n
+		case h265.NALUType_PPS_NUT:
+			f.PPS = n
+		}
+	}
+	if f.VPS == nil || f.SPS == nil || f.PPS == nil {
+		return nil, fmt.Errorf("no VPS/SPS/PPS in the first access unit")
+	}
+	return videoTrack(f, videoSamples(aus), func() (encodeFunc, error) {
+		e, err := f.CreateEncoder()
+		if err != nil {
+			return nil, err
+		}
+		return e.Encode, nil
+	}), nil
+}
+
+func firstAU(aus [][][]byte) [][]byte {
+	if len(aus) == 0 {
+		return nil
+	}
+	return aus[0]
+}
+
+// mjpegTrack splits concatenated JPEGs after each EOI marker (0xFFD9 cannot
+// occur inside entropy-coded data, where 0xFF is always stuffed).
+func mjpegTrack(buf []byte) (*track, error) {
+	var frames [][][]byte
+	for len(buf) > 0 {
+		end := bytes.Index(buf, []byte{0xff, 0xd9})
+		if end < 0 {
+			return nil, fmt.Errorf("truncated JPEG")
+		}
+		frames = append(frames, [][]byte{buf[:end+2]})
+		buf = buf[end+2:]
+	}
+	f := &format.MJPEG{}
+	return videoTrack(f, videoSamples(frames), func() (encodeFunc, error) {
+		e, err := f.CreateEncoder()
+		if err != nil {
+			return nil, err
+		}
+		return func(d [][]byte) ([]*rtp.Packet, error) { return e.Encode(d[0]) }, nil
+	}), nil
+}
+
+// g711Track cuts raw 8 kHz mono G.711 into 20 ms packets.
+func g711Track(buf []byte, mulaw bool) (*track, error) {
+	f := &format.G711{PayloadTyp: 8, MULaw: mulaw, SampleRate: g711Rate, ChannelCount: 1}
+	if mulaw {
+		f.PayloadTyp = 0
+	}
+	var s []sample
+	for i := 0; i+g711Packet <= len(buf); i += g711Packet {
+		s = append(s, sample{pts: int64(i), data: [][]byte{buf[i : i+g711Packet]}})
+	}
+	return &track{
+		media:     &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{f}},
+		clockRate: g711Rate,
+		samples:   s,
+		loopTicks: int64(len(s)) * g711Packet,
+		encoder: func() (encodeFunc, error) {
+			e, err := f.CreateEncoder()
+			if err != nil {
+				return nil, err
+			}
+			return func(d [][]byte) ([]*rtp.Packet, error) { return e.Encode(d[0]) }, nil
+		},
+	}, nil
+}
+
+// aacTrack sends one ADTS access unit per RTP packet (RFC 3640, AAC-hbr).
+func aacTrack(buf []byte) (*track, error) {
+	var pkts mpeg4audio.ADTSPackets
+	if err := pkts.Unmarshal(buf); err != nil {
+		return nil, err
+	}
+	if len(pkts) == 0 {
+		return nil, fmt.Errorf("no ADTS frames")
+	}
+	p0 := pkts[0]
+	f := &format.MPEG4Audio{
+		PayloadTyp:     97,
+		ProfileLevelID: 1,
+		Config: &mpeg4audio.AudioSpecificConfig{
+			Type:         p0.Type,
+			SampleRate:   p0.SampleRate,
+			ChannelCount: p0.ChannelCount,
+		},
+		SizeLength:       13,
+		IndexLength:      3,
+		IndexDeltaLength: 3,
+	}
+	s := make([]sample, len(pkts))
+	for i, p := range pkts {
+		s[i] = sample{pts: int64(i) * aacAUSample, data: [][]byte{p.AU}}
+	}
+	return &track{
+		media:     &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{f}},
+		clockRate: int64(p0.SampleRate),
+		samples:   s,
+		loopTicks: int64(len(s)) * aacAUSample,
+		encoder: func() (encodeFunc, error) {
+			e, err := f.CreateEncoder()
+			if err != nil {
+				return nil, err
+			}
+			return e.Encode, nil
+		},
+	}, nil
+}
