@@ -1,0 +1,107 @@
+package segment
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
+)
+
+// Close ends the segment. end gives, per track ID, the dts where the next
+// segment starts, so the last sample's duration is exact and consecutive
+// segments are gap-free; a track missing from end (or with an end not after
+// its last sample) repeats its previous sample duration. Close writes the
+// last fragment, patches the durations, fsyncs and renames to the closed
+// name. With no sample written it removes the temp file and returns
+// ErrEmpty. After a write error it leaves the temp file for Recover and
+// returns that error.
+func (w *Writer) Close(end map[int]int64) (Info, error) {
+	if w.done {
+		return Info{}, fmt.Errorf("segment: closed twice")
+	}
+	if w.err != nil {
+		w.Abort()
+		return Info{}, w.err
+	}
+	for _, t := range w.tracks {
+		if !t.holding {
+			continue
+		}
+		d := int64(t.lastDur)
+		if e, ok := end[t.ID]; ok && e > t.heldDTS && e-t.heldDTS <= 1<<32-1 {
+			d = e - t.heldDTS
+		}
+		if d == 0 {
+			d = lonelyDuration(t.Track)
+		}
+		t.queue(uint32(d))
+		t.holding = false
+	}
+	if err := w.flush(); err != nil {
+		w.Abort()
+		return Info{}, err
+	}
+	w.done = true
+	defer open.Delete(w.f.Name())
+	if w.seq == 1 {
+		tmp := w.f.Name()
+		w.f.Close()
+		os.Remove(tmp)
+		return Info{}, ErrEmpty
+	}
+	ends := make(map[uint32]uint64, len(w.tracks))
+	for _, t := range w.tracks {
+		ends[uint32(t.ID)] = t.end
+	}
+	if err := w.layout.patch(w.f, ends); err != nil {
+		w.f.Close()
+		return Info{}, err
+	}
+	name, err := publish(w.f, w.dir, w.scheme, w.base, w.name)
+	if err != nil {
+		return Info{}, err
+	}
+	first := w.tracks[0]
+	return Info{
+		Path:     filepath.Join(w.dir, name),
+		Name:     name,
+		Start:    w.start,
+		Duration: ticks(first.end, first.TimeScale),
+		Size:     w.size,
+	}, nil
+}
+
+// Abort closes the file without publishing it, leaving the temp file for
+// Recover. Samples still queued are written first if the disk still works.
+func (w *Writer) Abort() error {
+	if w.done {
+		return nil
+	}
+	w.done = true
+	if w.err == nil {
+		_ = w.flush()
+	}
+	open.Delete(w.f.Name())
+	if err := w.f.Close(); err != nil {
+		return fmt.Errorf("segment: close: %w", err)
+	}
+	return nil
+}
+
+// lonelyDuration is the duration of a track's only sample when nothing says
+// how long it lasts: one AAC frame for AAC, else a 25 fps frame.
+func lonelyDuration(t Track) int64 {
+	if _, ok := t.Codec.(*fmp4.CodecMPEG4Audio); ok {
+		return 1024
+	}
+	return max(int64(t.TimeScale)/25, 1)
+}
+
+// ticks converts a media time to a duration.
+func ticks(v uint64, scale uint32) time.Duration {
+	sec := v / uint64(scale)
+	rest := v % uint64(scale)
+	return time.Duration(sec)*time.Second + time.Duration(rest)*time.Second/time.Duration(scale)
+}
