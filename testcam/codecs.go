@@ -86,7 +86,7 @@ func mjpegTrack(buf []byte) (*track, error) {
 		if end < 0 {
 			return nil, fmt.Errorf("truncated JPEG")
 		}
-		frames = append(frames, [][]byte{buf[:end+2]})
+		frames = append(frames, [][]byte{withChromaTable(buf[:end+2])})
 		buf = buf[end+2:]
 	}
 	f := &format.MJPEG{}
@@ -163,4 +163,39 @@ func aacTrack(buf []byte) (*track, error) {
 			return e.Encode, nil
 		},
 	}, nil
+}
+
+// withChromaTable gives a JPEG that has a single quantization table (as
+// ffmpeg's encoder writes, sharing it between luma and chroma) an identical
+// table 1: RTP/JPEG (RFC 2435) carries two tables for types 0/1, and
+// receivers such as ffmpeg reject a payload with only one.
+func withChromaTable(jpg []byte) []byte {
+	// Walk marker segments after SOI up to the scan.
+	var table0 []byte
+	for pos := 2; pos+4 <= len(jpg) && jpg[pos] == 0xff; {
+		marker := jpg[pos+1]
+		size := int(jpg[pos+2])<<8 | int(jpg[pos+3])
+		if marker == 0xda || pos+2+size > len(jpg) {
+			break
+		}
+		if marker == 0xdb {
+			for t := jpg[pos+4 : pos+2+size]; len(t) >= 65 && t[0]>>4 == 0; t = t[65:] {
+				switch t[0] & 0x0f {
+				case 0:
+					table0 = t[1:65]
+				case 1:
+					return jpg // already has a chroma table
+				}
+			}
+		}
+		pos += 2 + size
+	}
+	if table0 == nil {
+		return jpg
+	}
+	dqt := append([]byte{0xff, 0xdb, 0x00, 0x43, 0x01}, table0...)
+	out := make([]byte, 0, len(jpg)+len(dqt))
+	out = append(out, jpg[:2]...)
+	out = append(out, dqt...)
+	return append(out, jpg[2:]...)
 }

@@ -79,3 +79,127 @@ func TestFixturesProbe(t *testing.T) {
 		})
 	}
 }
+
+// decodeErrors has ffmpeg read seconds of the stream and returns what it
+// logged at level error (nothing, for a clean stream).
+func decodeErrors(t *testing.T, transport, url string, seconds string) string {
+	t.Helper()
+	_, stderr, err := tool(t, "ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", transport,
+		"-i", url, "-t", seconds, "-f", "null", "-")
+	if err != nil {
+		return err.Error() + ": " + stderr
+	}
+	return strings.TrimSpace(stderr)
+}
+
+func TestDecodeH264PCMA(t *testing.T) {
+	for _, transport := range []string{"tcp", "udp"} {
+		t.Run(transport, func(t *testing.T) {
+			c := startCam(t, Options{})
+			if e := decodeErrors(t, transport, c.URL(), "3"); e != "" {
+				t.Fatalf("ffmpeg over %s: %s", transport, e)
+			}
+			if n := c.FramesSent(); n < 25 {
+				t.Fatalf("FramesSent = %d after 3 s of decoding, want ≥ 25", n)
+			}
+		})
+	}
+}
+
+// Every fixture decodes cleanly, except that a client joining an H.265
+// stream mid-GOP misses references until the next keyframe, as with a real
+// camera (ffmpeg says so at error level; H.264 it conceals quietly).
+func TestDecodeAllFixtures(t *testing.T) {
+	for _, name := range Fixtures() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := startCam(t, Options{Fixture: name})
+			var bad []string
+			for _, l := range strings.Split(decodeErrors(t, "tcp", c.URL(), "3"), "\n") {
+				if l != "" && !(name == "h265_pcma" && strings.Contains(l, "Could not find ref with POC")) {
+					bad = append(bad, l)
+				}
+			}
+			if len(bad) > 0 {
+				t.Fatalf("ffmpeg: %s", strings.Join(bad, "\n"))
+			}
+		})
+	}
+}
+
+func TestAuth(t *testing.T) {
+	c := startCam(t, Options{User: "cam", Pass: "s3cret", Path: "/live/main"})
+	if strings.Contains(c.URL(), "s3cret") || !strings.HasSuffix(c.URL(), "/live/main") {
+		t.Fatalf("URL() = %q", c.URL())
+	}
+	withCreds := func(user, pass string) string {
+		return strings.Replace(c.URL(), "rtsp://", "rtsp://"+user+":"+pass+"@", 1)
+	}
+	if got, err := probeCodecs(t, "tcp", withCreds("cam", "s3cret")); err != nil || len(got) != 2 {
+		t.Fatalf("right credentials: %v %v", got, err)
+	}
+	for name, url := range map[string]string{
+		"wrong password": withCreds("cam", "wrong"),
+		"wrong user":     withCreds("nobody", "s3cret"),
+		"none":           c.URL(),
+	} {
+		_, err := probeCodecs(t, "tcp", url)
+		if err == nil || !strings.Contains(err.Error(), "401") {
+			t.Errorf("%s: want a 401 error, got %v", name, err)
+		}
+	}
+	wrongPath := strings.Replace(withCreds("cam", "s3cret"), "/live/main", "/other", 1)
+	if _, err := probeCodecs(t, "tcp", wrongPath); err == nil || !strings.Contains(err.Error(), "404") {
+		t.Errorf("wrong path: want a 404 error, got %v", err)
+	}
+}
+
+func TestStopRestartSameAddress(t *testing.T) {
+	c := startCam(t, Options{Fixture: "h264"})
+	url, addr := c.URL(), c.Addr()
+	if _, err := probeCodecs(t, "tcp", url); err != nil {
+		t.Fatal(err)
+	}
+	c.Stop()
+	c.Stop() // idempotent
+	if _, err := probeCodecs(t, "tcp", url); err == nil {
+		t.Fatal("stopped camera still answers")
+	}
+	if err := c.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr() != addr || c.URL() != url {
+		t.Fatalf("restarted on %s (%s), want %s", c.Addr(), c.URL(), addr)
+	}
+	for _, transport := range []string{"tcp", "udp"} {
+		if e := decodeErrors(t, transport, url, "1"); e != "" {
+			t.Fatalf("after restart, over %s: %s", transport, e)
+		}
+	}
+	if err := c.Restart(); err != nil { // restart while running = reboot
+		t.Fatal(err)
+	}
+	if _, err := probeCodecs(t, "tcp", url); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if err := c.Restart(); err == nil {
+		t.Fatal("Restart after Close succeeded")
+	}
+}
+
+func TestFixedAddressAndUnknownFixture(t *testing.T) {
+	if _, err := Start(Options{Fixture: "vp9"}); err == nil || !strings.Contains(err.Error(), "unknown fixture") {
+		t.Fatalf("unknown fixture: %v", err)
+	}
+	c := startCam(t, Options{Addr: "0.0.0.0:0", Path: "cam1"})
+	if !strings.HasPrefix(c.URL(), "rtsp://127.0.0.1:") || !strings.HasSuffix(c.URL(), "/cam1") {
+		t.Fatalf("URL() = %q", c.URL())
+	}
+	if _, err := probeCodecs(t, "tcp", c.URL()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Start(Options{Addr: c.Addr()}); err == nil {
+		t.Fatal("second camera on a busy address started")
+	}
+}
