@@ -44,7 +44,7 @@ func (w *Writer) Close(end map[int]int64) (Info, error) {
 		return Info{}, err
 	}
 	w.done = true
-	defer open.Delete(w.f.Name())
+	defer open.Delete(key(w.f.Name()))
 	if w.seq == 1 {
 		tmp := w.f.Name()
 		w.f.Close()
@@ -83,7 +83,7 @@ func (w *Writer) Abort() error {
 	if w.err == nil {
 		_ = w.flush()
 	}
-	open.Delete(w.f.Name())
+	open.Delete(key(w.f.Name()))
 	if err := w.f.Close(); err != nil {
 		return fmt.Errorf("segment: close: %w", err)
 	}

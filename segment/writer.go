@@ -111,7 +111,7 @@ func Create(dir string, scheme *layout.Scheme, start time.Time, tracks []*Track)
 		w.tracks = append(w.tracks, &trackState{Track: *t})
 		w.frag = append(w.frag, int64(FragmentDuration)*int64(t.TimeScale)/int64(time.Second))
 	}
-	open.Store(f.Name(), true)
+	open.Store(key(f.Name()), true)
 	if _, err := f.Write(init); err != nil {
 		w.Abort()
 		return nil, fmt.Errorf("segment: write init: %w", err)
