@@ -21,6 +21,9 @@ type Segment struct {
 	Path  string    // relative to the archive root, e.g. "20240323/10/20240323T102000-0500.mp4"
 	Start time.Time // from the name, through layout
 	Size  int64
+	// Object is the listed object, so callers can act on it (delete it)
+	// without looking it up again: on S3 a lookup is a HEAD per file.
+	Object fs.Object
 }
 
 // Folder is one folder of the layout with the time span it can hold
@@ -116,7 +119,7 @@ func walk(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string, depth int,
 			if !ok {
 				continue
 			}
-			visit(Segment{Path: e.Remote(), Start: start, Size: e.Size()})
+			visit(Segment{Path: e.Remote(), Start: start, Size: e.Size(), Object: e})
 		case fs.Directory:
 			if depth >= s.Depth() {
 				continue

@@ -1,18 +1,168 @@
 package cmd
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/prune"
+	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/units"
 )
 
-// STUB: replaced by the prune work.
 func newPruneCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "prune",
-		Short: "prune (not built yet)",
+	var (
+		ro                                 remote.Options
+		local, keep, maxSize, seg, dir, nm string
+		minKeep                            int
+		force, asJSON, utc                 bool
+	)
+	c := &cobra.Command{
+		Use:   "prune REMOTE:FOLDER --keep 30d | --local DIR --keep 2d",
+		Short: "Delete footage past retention on a remote or a local folder",
+		Long: `Delete every segment whose time (read from its name, not the file date) is older
+than --keep, and/or the oldest segments while the archive is over --max-size.
+Whole day folders go with one purge each; files that are not segments
+(index.html, notes.txt) are never deleted. --local prunes a flat local folder
+(no date folders unless --layout is given).`,
+		Example: `  camshare prune gdrive:camera --keep 30d
+  camshare prune s3:bucket/cam1 --keep 4w --min-keep 100 --dry-run
+  camshare prune --local ./rec --keep 2d --max-size 20GB`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return errors.New("prune: not built yet")
+			if (local == "") == (len(args) == 0) {
+				return usagef("prune: give either REMOTE:FOLDER or --local DIR")
+			}
+			o := prune.Options{MinKeep: minKeep, Force: force, DryRun: ro.DryRun}
+			var err error
+			if keep != "" {
+				if o.Keep, err = units.ParseDuration(keep); err != nil {
+					return usagef("--keep: %v", err)
+				}
+			}
+			if maxSize != "" {
+				if o.MaxSize, err = units.ParseSize(maxSize); err != nil {
+					return usagef("--max-size: %v", err)
+				}
+			}
+			if o.Segment, err = units.ParseDuration(seg); err != nil {
+				return usagef("--segment: %v", err)
+			}
+			if local != "" && !c.Flags().Changed("layout") {
+				dir = "" // a local recording folder is flat
+			}
+			if o.Scheme, err = layout.New(nm, dir, utc); err != nil {
+				return usagef("%v", err)
+			}
+			if err := o.Check(); err != nil {
+				return usagef("prune: %v", err)
+			}
+			log, err := g.logger()
+			if err != nil {
+				return usagef("%v", err)
+			}
+			o.Log = log
+			ctx, err := remote.Setup(c.Context(), ro, log)
+			if err != nil {
+				return err
+			}
+			spec := ""
+			if len(args) == 1 {
+				spec = args[0]
+			} else {
+				abs, err := filepath.Abs(local)
+				if err != nil {
+					return err
+				}
+				if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+					return fmt.Errorf("--local %q is not a folder", local)
+				}
+				spec = ":local:" + abs
+			}
+			if o.Dest, err = remote.Open(ctx, spec); err != nil {
+				return err
+			}
+			res, err := prune.Run(ctx, o)
+			if errors.Is(err, prune.ErrKeepTooShort) {
+				return usagef("prune: %v", err)
+			}
+			if asJSON {
+				if jerr := writeJSON(c, res, err); jerr != nil {
+					return jerr
+				}
+			} else {
+				fmt.Fprintln(c.OutOrStdout(), summary(res))
+			}
+			if err != nil {
+				return fmt.Errorf("prune: %w", err)
+			}
+			return nil
 		},
 	}
+	f := c.Flags()
+	f.StringVar(&local, "local", "", "prune a local folder instead of a remote")
+	f.StringVar(&keep, "keep", "", "retention: delete segments older than this (90m, 36h, 30d, 4w)")
+	f.IntVar(&minKeep, "min-keep", 0, "always keep the newest N segments, whatever their age")
+	f.StringVar(&maxSize, "max-size", "", "cap the archive's size: delete oldest first until under it (20GB, 500MiB)")
+	f.StringVar(&seg, "segment", "5m", "segment length (--keep below it needs --force)")
+	f.BoolVar(&force, "force", false, "allow --keep below one segment length")
+	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
+	f.StringVar(&dir, "layout", layout.DefaultDir, "folder pattern below REMOTE:FOLDER (strftime)")
+	f.StringVar(&nm, "name", layout.DefaultName, "segment name pattern (strftime)")
+	f.BoolVar(&utc, "utc", false, "names are in UTC rather than the local zone")
+	ro.AddFlags(f)
+	return c
+}
+
+// summary is the one line a person reads.
+func summary(r prune.Result) string {
+	verb := "deleted"
+	if r.DryRun {
+		verb = "dry run: would delete"
+	}
+	s := fmt.Sprintf("%s %d files, %s, %d days", verb, r.DeletedFiles, units.FormatSize(r.DeletedBytes), r.Days)
+	if r.DeletedFiles > 0 {
+		s += fmt.Sprintf(" (oldest %s, newest %s)", r.Oldest.Format("2006-01-02 15:04:05 -0700"), r.Newest.Format("2006-01-02 15:04:05 -0700"))
+	}
+	s += fmt.Sprintf(" in %s", r.Took.Round(time.Millisecond))
+	if len(r.Failed) > 0 {
+		s += fmt.Sprintf("; %d failed", len(r.Failed))
+	}
+	return s
+}
+
+// pruneJSON is the --json output; field names are stable for scripts.
+type pruneJSON struct {
+	DryRun       bool       `json:"dry_run"`
+	DeletedFiles int        `json:"deleted_files"`
+	DeletedBytes int64      `json:"deleted_bytes"`
+	Days         int        `json:"days"`
+	Oldest       *time.Time `json:"oldest,omitempty"`
+	Newest       *time.Time `json:"newest,omitempty"`
+	Failed       []string   `json:"failed"`
+	Seconds      float64    `json:"seconds"`
+	Error        string     `json:"error,omitempty"`
+}
+
+func writeJSON(c *cobra.Command, r prune.Result, runErr error) error {
+	out := pruneJSON{DryRun: r.DryRun, DeletedFiles: r.DeletedFiles, DeletedBytes: r.DeletedBytes,
+		Days: r.Days, Failed: r.Failed, Seconds: r.Took.Seconds()}
+	if out.Failed == nil {
+		out.Failed = []string{}
+	}
+	if !r.Oldest.IsZero() {
+		out.Oldest, out.Newest = &r.Oldest, &r.Newest
+	}
+	if runErr != nil {
+		out.Error = runErr.Error()
+	}
+	enc := json.NewEncoder(c.OutOrStdout())
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

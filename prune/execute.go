@@ -1,0 +1,206 @@
+package prune
+
+import (
+	"context"
+	"errors"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/rclone/rclone/fs"
+	"github.com/rclone/rclone/fs/operations"
+
+	"github.com/camshare/camshare/archive"
+)
+
+// unitWorkers is how many units are pruned at once. Each runs up to
+// --checkers deletes of its own (so does rclone's purge), which keeps a
+// few dozen requests in flight: enough to hide a remote's latency without
+// tripping its rate limits.
+const unitWorkers = 4
+
+// tally collects what was deleted, from many goroutines.
+type tally struct {
+	mu   sync.Mutex
+	res  Result
+	days map[string]bool
+	loc  func(archive.Segment) string
+}
+
+func (t *tally) deleted(seg archive.Segment) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.res.DeletedFiles++
+	t.res.DeletedBytes += seg.Size
+	t.days[t.loc(seg)] = true
+	if t.res.Oldest.IsZero() || seg.Start.Before(t.res.Oldest) {
+		t.res.Oldest = seg.Start
+	}
+	if seg.Start.After(t.res.Newest) {
+		t.res.Newest = seg.Start
+	}
+}
+
+func (t *tally) failed(what string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.res.Failed = append(t.res.Failed, what)
+}
+
+// execute carries the plan out; with DryRun it only counts.
+func (p *plan) execute(ctx context.Context) Result {
+	t := &tally{days: map[string]bool{}, loc: func(seg archive.Segment) string {
+		return seg.Start.In(p.s.Location()).Format("2006-01-02")
+	}}
+	t.res.Failed = append(t.res.Failed, p.failed...)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, unitWorkers)
+	for _, u := range p.units {
+		if !u.listed {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			p.pruneUnit(ctx, u, t)
+		}()
+	}
+	wg.Wait()
+	sort.Strings(t.res.Failed)
+	t.res.Days = len(t.days)
+	return t.res
+}
+
+// pruneUnit removes a unit's doomed segments: with one purge when the unit
+// holds nothing else, else one delete each, then the folders they leave
+// empty.
+func (p *plan) pruneUnit(ctx context.Context, u *unit, t *tally) {
+	var doomed []archive.Segment
+	for _, seg := range u.tree.Segments {
+		if u.doomed[seg.Path] {
+			doomed = append(doomed, seg)
+		}
+	}
+	if p.purgeable(u, len(doomed)) {
+		if p.o.DryRun {
+			for _, seg := range doomed {
+				t.deleted(seg)
+			}
+			return
+		}
+		err := operations.Purge(ctx, p.o.Dest, u.dir)
+		if err == nil {
+			p.o.Log.Info("prune: purged folder", "dir", u.dir, "segments", len(doomed))
+			for _, seg := range doomed {
+				t.deleted(seg)
+			}
+			return
+		}
+		// Some of it may be gone already; what is left goes one by one
+		// (a vanished file counts as deleted).
+		p.o.Log.Warn("prune: purge failed, deleting file by file", "dir", u.dir, "err", err)
+	}
+	gone := p.deleteEach(ctx, doomed, t)
+	if !p.o.DryRun {
+		p.removeEmptyDirs(ctx, u, gone, t)
+	}
+}
+
+// purgeable decides whether a unit may go in one purge, without looking at
+// it again. The listing it was decided on is the safety check: a purge
+// removes whatever is in the folder, so every object in it must be a
+// doomed segment (a stray notes.txt or a kept segment anywhere below
+// forbids it). That listing is the cheapest proof there is: one paged
+// request per day on bucket remotes (ListR), one per hour folder
+// elsewhere, and prune needs it anyway to count what goes. Only folders
+// wholly before purgeBefore are purged, so the one thing that can appear
+// between the listing and the purge (a late upload of old footage by
+// ship) is footage this run deletes anyway.
+func (p *plan) purgeable(u *unit, doomed int) bool {
+	if u.dir == "" || len(u.tree.Strays) > 0 || doomed != len(u.tree.Segments) {
+		return false
+	}
+	return p.whollyBefore(u.end)
+}
+
+// deleteEach deletes segments in parallel and returns the paths gone.
+func (p *plan) deleteEach(ctx context.Context, segs []archive.Segment, t *tally) map[string]bool {
+	gone := map[string]bool{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, fs.GetConfig(ctx).Checkers))
+	for _, seg := range segs {
+		if p.o.DryRun {
+			t.deleted(seg)
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			err := operations.DeleteFile(ctx, seg.Object)
+			if err != nil && !errors.Is(err, fs.ErrorObjectNotFound) {
+				p.o.Log.Error("prune: delete failed", "path", seg.Path, "err", err)
+				t.failed(seg.Path)
+				return
+			}
+			t.deleted(seg)
+			mu.Lock()
+			gone[seg.Path] = true
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return gone
+}
+
+// removeEmptyDirs removes the unit's folders that hold nothing any more,
+// deepest first: those something was deleted from, and layout folders
+// wholly before the cut-off that were empty already. Folders that are not
+// layout folders are left alone unless deleting emptied them.
+func (p *plan) removeEmptyDirs(ctx context.Context, u *unit, gone map[string]bool, t *tally) {
+	if u.dir == "" {
+		return // never the archive root (on a bucket root that is the bucket)
+	}
+	kept := map[string]bool{}    // folders with something left below
+	emptied := map[string]bool{} // folders something was deleted from
+	mark := func(m map[string]bool, p string) {
+		for d := path.Dir(p); d != "." && d != ""; d = path.Dir(d) {
+			m[d] = true
+		}
+	}
+	for _, seg := range u.tree.Segments {
+		if gone[seg.Path] {
+			mark(emptied, seg.Path)
+		} else {
+			mark(kept, seg.Path)
+		}
+	}
+	for _, o := range u.tree.Strays {
+		mark(kept, o.Remote())
+	}
+	dirs := append([]string{u.dir}, u.tree.Dirs...)
+	// Deepest first, so a day folder is tried after its hours.
+	sort.Slice(dirs, func(i, j int) bool { return strings.Count(dirs[i], "/") > strings.Count(dirs[j], "/") })
+	for _, d := range dirs {
+		if kept[d] || !emptied[d] && !p.oldLayoutDir(d) {
+			mark(kept, d+"/x") // left in place, so its parents are not empty
+			continue
+		}
+		err := operations.Rmdir(ctx, p.o.Dest, d)
+		if err != nil && !errors.Is(err, fs.ErrorDirNotFound) {
+			p.o.Log.Error("prune: removing empty folder failed", "dir", d, "err", err)
+			t.failed(d + "/")
+			mark(kept, d+"/x")
+		}
+	}
+}
+
+// oldLayoutDir reports whether d is a layout folder wholly before the
+// purge line (an empty one is debris of earlier runs or of a torn upload).
+func (p *plan) oldLayoutDir(d string) bool {
+	_, end, ok := p.s.DirSpan(d)
+	return ok && p.whollyBefore(end)
+}
