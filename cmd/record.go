@@ -1,18 +1,108 @@
 package cmd
 
 import (
-	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/record"
+	"github.com/camshare/camshare/units"
 )
 
-// STUB: replaced by the record work.
+// passwordEnv carries the camera password for scripts that keep it out of
+// the command line (and so out of ps and shell history).
+const passwordEnv = "CAMSHARE_RTSP_PASSWORD"
+
+// newRecordCmd records one camera into clock-aligned segments until
+// interrupted.
 func newRecordCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "record",
-		Short: "record (not built yet)",
+	var (
+		o            record.Options
+		segment      string
+		name         string
+		utc          bool
+		passwordFile string
+	)
+	c := &cobra.Command{
+		Use:   "record --url rtsp://cam/stream --dir DIR",
+		Short: "Record an RTSP camera into clock-aligned MP4 segments",
+		Long: `Record an RTSP camera (H.264 or H.265) into MP4 segments aligned to the wall
+clock: with --segment 5m a file ends at :00, :05, :10 … (cut at the first
+keyframe at or after the boundary). The open segment is NAME.tmp and becomes
+NAME.mp4 once closed, so anything watching the folder can trust *.mp4. G.711
+audio is converted to AAC so browsers and phones play it with sound.
+
+The camera password may be in the URL, in --password-file, or in
+` + passwordEnv + ` (the last two override the URL's). It is never printed.
+Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
+		Example: `  camshare record --url rtsp://admin:secret@192.168.1.20/stream1 --dir ~/rec
+  camshare record --url rtsp://admin@cam/stream --password-file ~/.campw --dir ~/rec --segment 1m --utc`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			return errors.New("record: not built yet")
+			if o.URL == "" {
+				return usagef("--url is required (rtsp://[user:pass@]host[:port]/path)")
+			}
+			if o.Dir == "" {
+				return usagef("--dir is required")
+			}
+			d, err := units.ParseDuration(segment)
+			if err != nil {
+				return usagef("--segment: %v", err)
+			}
+			if d < time.Second {
+				return usagef("--segment %s is too short (minimum 1s)", segment)
+			}
+			o.Segment = d
+			scheme, err := layout.New(name, layout.DefaultDir, utc)
+			if err != nil {
+				return usagef("--name: %v", err)
+			}
+			o.Scheme = scheme
+			if o.Transport != "tcp" && o.Transport != "udp" && o.Transport != "auto" {
+				return usagef("--transport %q: want tcp, udp or auto", o.Transport)
+			}
+			if o.Audio != "auto" && o.Audio != "none" {
+				return usagef("--audio %q: want auto or none", o.Audio)
+			}
+			if o.Password, err = readPassword(passwordFile); err != nil {
+				return err
+			}
+			if o.Log, err = g.logger(); err != nil {
+				return err
+			}
+			return record.Run(c.Context(), o)
 		},
 	}
+	f := c.Flags()
+	f.StringVar(&o.URL, "url", "", "camera stream, rtsp://[user[:pass]@]host[:port]/path")
+	f.StringVar(&o.Dir, "dir", "", "folder for the segments (created if missing)")
+	f.StringVar(&segment, "segment", "5m", "segment length, aligned to the clock (e.g. 1m, 5m, 1h; at least 1s)")
+	f.StringVar(&name, "name", layout.DefaultName, "file name pattern (strftime, ending in .mp4)")
+	f.BoolVar(&utc, "utc", false, "name files in UTC instead of local time")
+	f.StringVar(&o.Transport, "transport", "tcp", "RTSP transport: tcp, udp or auto")
+	f.StringVar(&o.Audio, "audio", "auto", "audio: auto (AAC kept, G.711 converted to AAC) or none")
+	f.StringVar(&passwordFile, "password-file", "", "read the camera password from this file (overrides the URL's; also "+passwordEnv+")")
+	c.RegisterFlagCompletionFunc("transport", fixedChoices("tcp", "udp", "auto"))
+	c.RegisterFlagCompletionFunc("audio", fixedChoices("auto", "none"))
+	c.MarkFlagDirname("dir")
+	c.MarkFlagFilename("password-file")
+	return c
+}
+
+// readPassword takes the camera password from --password-file (first line)
+// or the environment; "" leaves the URL's own password in place.
+func readPassword(file string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("--password-file: %w", err)
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		return strings.TrimRight(line, "\r"), nil
+	}
+	return os.Getenv(passwordEnv), nil
 }

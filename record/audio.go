@@ -1,0 +1,190 @@
+package record
+
+import (
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/bluenviron/gortsplib/v4"
+	"github.com/bluenviron/gortsplib/v4/pkg/description"
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
+	"github.com/pion/rtp"
+
+	"github.com/camshare/camshare/audio"
+)
+
+// g711Queue is how many G.711 packets (typically 20–40 ms each) may wait for
+// the transcoder: over a second of audio. Beyond that audio is dropped, never
+// the video.
+const g711Queue = 64
+
+// audioSource is the audio track a session records, and how.
+type audioSource struct {
+	media *description.Media
+	forma format.Format
+	out   *audioOut
+
+	g711   *audio.Transcoder // nil for passthrough
+	in     chan g711Packet   // RTP callback → transcoder worker
+	done   sync.WaitGroup
+	drops  atomic.Int64 // packets or units dropped because the queue was full
+	warned atomic.Bool
+	log    *slog.Logger
+}
+
+type g711Packet struct {
+	pts  int64 // 8 kHz ticks
+	data []byte
+}
+
+// pickAudio chooses the first audio track camshare can record: AAC passes
+// through, G.711 is transcoded to AAC-LC. Anything else is left out with
+// one warning (Opus, MP3, LPCM… are rare on IP cameras, and G.711 as LPCM
+// does not play in Firefox).
+func pickAudio(desc *description.Session, log *slog.Logger) (*audioSource, error) {
+	var skipped []string
+	for _, m := range desc.Medias {
+		if m.Type != description.MediaTypeAudio || m.IsBackChannel {
+			continue
+		}
+		for _, f := range m.Formats {
+			switch f := f.(type) {
+			case *format.MPEG4Audio:
+				if f.Config == nil || f.Config.SampleRate == 0 {
+					skipped = append(skipped, "AAC without configuration")
+					continue
+				}
+				return &audioSource{media: m, forma: f, log: log, out: &audioOut{
+					rate:  f.Config.SampleRate,
+					codec: &fmp4.CodecMPEG4Audio{Config: *f.Config},
+				}}, nil
+			case *format.G711:
+				if f.ChannelCount > 1 || f.ClockRate() != 8000 {
+					skipped = append(skipped, "G.711 that is not 8 kHz mono")
+					continue
+				}
+				t, err := audio.NewG711Transcoder(f.MULaw)
+				if err != nil {
+					return nil, err
+				}
+				return &audioSource{media: m, forma: f, log: log, g711: t,
+					in:  make(chan g711Packet, g711Queue),
+					out: &audioOut{rate: t.SampleRate(), codec: &fmp4.CodecMPEG4Audio{Config: t.Config()}},
+				}, nil
+			default:
+				skipped = append(skipped, f.Codec())
+			}
+		}
+	}
+	if len(skipped) > 0 {
+		log.Warn("audio codec not supported; recording video only", "audio", skipped)
+	}
+	return nil, nil
+}
+
+// attach registers the RTP callback (after Setup) and starts the worker.
+// RTP callbacks run on gortsplib's reader goroutine: they only unpack and
+// enqueue, dropping audio rather than waiting when the queue is full.
+func (a *audioSource) attach(c *gortsplib.Client, units chan<- unit) error {
+	switch f := a.forma.(type) {
+	case *format.MPEG4Audio:
+		dec, err := f.CreateDecoder()
+		if err != nil {
+			return err
+		}
+		c.OnPacketRTP(a.media, f, func(pkt *rtp.Packet) {
+			pts, ok := c.PacketPTS2(a.media, pkt)
+			if !ok {
+				return
+			}
+			aus, err := dec.Decode(pkt)
+			if err != nil {
+				return
+			}
+			for i, au := range aus {
+				u := unit{audio: true, pts: pts + int64(i)*mpeg4audio.SamplesPerAccessUnit, data: au, dur: mpeg4audio.SamplesPerAccessUnit}
+				select {
+				case units <- u:
+				default:
+					a.dropped()
+				}
+			}
+		})
+	case *format.G711:
+		dec, err := f.CreateDecoder()
+		if err != nil {
+			return err
+		}
+		c.OnPacketRTP(a.media, f, func(pkt *rtp.Packet) {
+			pts, ok := c.PacketPTS2(a.media, pkt)
+			if !ok {
+				return
+			}
+			samples, err := dec.Decode(pkt)
+			if err != nil || len(samples) == 0 {
+				return
+			}
+			// gortsplib allocates every packet's payload afresh, so the
+			// bytes can cross to the worker without a copy.
+			select {
+			case a.in <- g711Packet{pts: pts, data: samples}:
+			default:
+				a.dropped()
+			}
+		})
+		a.done.Add(1)
+		go a.transcode(units)
+	}
+	return nil
+}
+
+// transcode is the G.711 worker: it turns queued packets into AAC units
+// until the queue is closed, then flushes the encoder's tail.
+func (a *audioSource) transcode(units chan<- unit) {
+	defer a.done.Done()
+	send := func(aus []audio.AU) {
+		for _, au := range aus {
+			units <- unit{audio: true, pts: au.PTS, data: au.Data, dur: mpeg4audio.SamplesPerAccessUnit}
+		}
+	}
+	failed := false
+	for p := range a.in {
+		if failed {
+			continue
+		}
+		aus, err := a.g711.Write(p.data, p.pts)
+		if err != nil {
+			a.log.Warn("audio transcoding failed; recording video only", "err", err)
+			failed = true
+			continue
+		}
+		send(aus)
+	}
+	if !failed {
+		if aus, err := a.g711.Flush(); err == nil {
+			send(aus)
+		}
+	}
+}
+
+// stop ends the worker once no callback can run any more (after the
+// client is closed), waiting for the flushed tail to be queued.
+func (a *audioSource) stop() {
+	if a.in != nil {
+		close(a.in)
+	}
+	a.done.Wait()
+	if n := a.drops.Load(); n > 0 {
+		a.log.Warn("audio was dropped because writing fell behind", "units", n)
+	}
+}
+
+// dropped counts a dropped packet, with one warning when it starts.
+func (a *audioSource) dropped() {
+	a.drops.Add(1)
+	if !a.warned.Swap(true) {
+		a.log.Warn("audio is falling behind; dropping audio to keep the video")
+	}
+}

@@ -1,0 +1,327 @@
+package record
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
+
+	"github.com/camshare/camshare/segment"
+)
+
+// Track IDs inside every segment.
+const (
+	videoID = 1
+	audioID = 2
+)
+
+const (
+	// maxForwardJump: a longer step between frames is a discontinuity
+	// (camera reboot, clock reset), not a late frame.
+	maxForwardJump = 5 * time.Second
+	// maxBackwardStep: B-frames make PTS go back a little; more is a jump.
+	maxBackwardStep = time.Second
+	// audioGrace is how long (in stream time) a closed-for-video segment
+	// waits for audio the worker still holds before it is finalized.
+	audioGrace = time.Second
+	// maxAudioSkew: audio further than this from the video is taken as a
+	// jump of its own clock and re-aligned to the video.
+	maxAudioSkew = 3 * time.Second
+)
+
+// unit is one access unit handed from the RTSP side to the cutter.
+type unit struct {
+	audio   bool
+	pts     int64     // video: 90 kHz ticks; audio: ticks of the audio track's timescale
+	au      [][]byte  // video
+	data    []byte    // audio
+	dur     int64     // audio: duration in its ticks
+	arrival time.Time // video: when it arrived
+}
+
+// audioOut describes the audio track written to segments.
+type audioOut struct {
+	rate  int // timescale
+	codec fmp4.Codec
+}
+
+// openSeg is one segment being written.
+type openSeg struct {
+	w         *segment.Writer
+	start     time.Time // wall time of its first frame
+	boundary  time.Time // the wall-clock boundary it ends at
+	videoBase int64     // stream DTS of its first frame (90 kHz)
+	audioBase int64     // the same instant in audio ticks
+	lastVideo int64     // relative DTS of the last video sample
+	hasAudio  bool
+	lastAudio int64 // relative DTS of the last audio sample
+	audioDur  int64 // its duration
+	// Set when video moved on to the next segment:
+	videoEnd int64         // relative end of the video
+	cutAudio int64         // audio ticks where the next segment begins
+	closeBy  time.Duration // stream position after which late audio is given up
+}
+
+// cutter turns a stream of units into segments: clock-aligned cuts at
+// keyframes, a clean cut on new parameter sets, resync after timestamp
+// jumps. It runs on one goroutine; nothing in it blocks on the network.
+type cutter struct {
+	c     *config
+	log   *slog.Logger
+	video *videoTrack
+	audio *audioOut // nil: video only
+	clock wallClock
+
+	cur *openSeg
+	old *openSeg // video finished, waiting for late audio
+
+	needKey       bool // wait for a keyframe before writing (start, resync)
+	paramsChanged bool // cut at the next keyframe
+	havePrev      bool
+	prevPTS       int64
+	prevDTS       int64
+	prevDur       int64 // last frame's duration (ticks), used to end a file early
+	audioShift    int64 // added to audio timestamps to realign them to video
+
+	onFirst    func() // called after the first frame is written
+	wroteFirst bool
+
+	lateAudio  int // audio dropped because it arrived after its segment closed
+	failedOpen bool
+}
+
+func newCutter(c *config, log *slog.Logger, v *videoTrack, a *audioOut, onFirst func()) *cutter {
+	return &cutter{c: c, log: log, video: v, audio: a, needKey: true, onFirst: onFirst, prevDur: videoClock / 10}
+}
+
+// run consumes units until the channel is closed, then closes what is open.
+func (k *cutter) run(units <-chan unit) {
+	for u := range units {
+		if u.audio {
+			k.onAudio(u)
+		} else {
+			k.onVideo(u)
+		}
+	}
+	k.closeAll()
+	if k.lateAudio > 0 {
+		k.log.Debug("audio arriving after its segment closed was dropped", "frames", k.lateAudio)
+	}
+}
+
+func (k *cutter) onVideo(u unit) {
+	au, key, changed := k.video.scan(u.au)
+	if changed && k.cur != nil {
+		k.paramsChanged = true
+	}
+	if k.havePrev {
+		step := ticksToDur(u.pts-k.prevPTS, videoClock)
+		if step > maxForwardJump || step < -maxBackwardStep {
+			k.log.Warn("camera timestamps jumped; closing the segment and resyncing at the next keyframe", "jump", step.Round(time.Millisecond))
+			k.resync()
+		}
+	}
+	if k.needKey {
+		if !key || !k.video.ready() {
+			return
+		}
+		k.needKey = false
+		k.video.resetDTS()
+	}
+	dts, err := k.video.dts(au, u.pts)
+	if err != nil {
+		k.log.Warn("bad video timing; resyncing at the next keyframe", "err", err)
+		k.resync()
+		return
+	}
+	pos := ticksToDur(dts, videoClock)
+	k.clock.observe(pos, u.arrival)
+	wall := k.clock.time(pos)
+
+	switch {
+	case k.cur == nil:
+		k.open(dts, wall)
+	case key && (k.paramsChanged || !wall.Before(k.cur.boundary)):
+		k.cut(dts, wall)
+	}
+	if k.cur == nil {
+		return // could not open: waiting for the next keyframe
+	}
+	s, err := k.video.sample(au, u.pts, dts, key)
+	if err == nil {
+		rel := dts - k.cur.videoBase
+		err = k.cur.w.Write(videoID, rel, s)
+		k.cur.lastVideo = rel
+	}
+	if err != nil {
+		k.log.Error("writing segment failed; starting a new one at the next keyframe", "err", err)
+		k.abort(k.cur)
+		k.cur = nil
+		k.needKey = true
+		return
+	}
+	if k.havePrev && dts > k.prevDTS {
+		k.prevDur = dts - k.prevDTS
+	}
+	k.havePrev, k.prevPTS, k.prevDTS = true, u.pts, dts
+	if !k.wroteFirst {
+		k.wroteFirst = true
+		if k.onFirst != nil {
+			k.onFirst()
+		}
+	}
+	if k.old != nil && pos >= k.old.closeBy {
+		k.finishOld(-1)
+	}
+}
+
+// open starts a segment at the keyframe with decode time dts.
+func (k *cutter) open(dts int64, wall time.Time) {
+	tracks := []*segment.Track{{ID: videoID, TimeScale: videoClock, Codec: k.video.codec()}}
+	if k.audio != nil {
+		tracks = append(tracks, &segment.Track{ID: audioID, TimeScale: uint32(k.audio.rate), Codec: k.audio.codec})
+	}
+	w, err := segment.Create(k.c.Dir, k.c.Scheme, wall, tracks)
+	if err != nil {
+		if !k.failedOpen {
+			k.log.Error("cannot create segment; retrying at each keyframe", "err", err)
+		}
+		k.failedOpen = true
+		k.needKey = true
+		return
+	}
+	k.failedOpen = false
+	k.paramsChanged = false
+	s := &openSeg{
+		w:         w,
+		start:     wall,
+		boundary:  nextBoundary(wall, k.c.Segment, k.c.Scheme.Location()),
+		videoBase: dts,
+	}
+	if k.audio != nil {
+		s.audioBase = durToTicks(ticksToDur(dts, videoClock), k.audio.rate)
+	}
+	k.cur = s
+}
+
+// cut ends the current segment where the keyframe at dts begins the next:
+// that keyframe's time is the old file's end, so the two files meet without
+// a gap or an overlap.
+func (k *cutter) cut(dts int64, wall time.Time) {
+	if k.old != nil {
+		k.finishOld(-1)
+	}
+	s := k.cur
+	k.cur = nil
+	s.videoEnd = dts - s.videoBase
+	if k.audio == nil {
+		k.finish(s, -1)
+	} else {
+		// The audio worker lags: keep the file open for audio up to the cut.
+		pos := ticksToDur(dts, videoClock)
+		s.cutAudio = durToTicks(pos, k.audio.rate)
+		s.closeBy = pos + audioGrace
+		k.old = s
+	}
+	k.open(dts, wall)
+}
+
+func (k *cutter) onAudio(u unit) {
+	if k.audio == nil || (k.cur == nil && k.old == nil) {
+		return
+	}
+	t := u.pts + k.audioShift
+	if k.havePrev {
+		// Audio whose clock jumped on its own (or stayed behind when the
+		// video jumped) is pulled back next to the video.
+		ref := ticksToDur(k.prevDTS, videoClock)
+		if d := ticksToDur(t, k.audio.rate) - ref; d > maxAudioSkew || d < -maxAudioSkew {
+			k.audioShift = durToTicks(ref, k.audio.rate) - u.pts
+			t = u.pts + k.audioShift
+			k.log.Debug("audio realigned to video", "skew", d.Round(time.Millisecond))
+		}
+	}
+	if o := k.old; o != nil {
+		if t < o.cutAudio {
+			k.writeAudio(o, t, u)
+			return
+		}
+		k.finishOld(t)
+	}
+	if k.cur == nil || t < k.cur.audioBase {
+		k.lateAudio++
+		return
+	}
+	k.writeAudio(k.cur, t, u)
+}
+
+func (k *cutter) writeAudio(s *openSeg, t int64, u unit) {
+	rel := t - s.audioBase
+	if rel < 0 || (s.hasAudio && rel <= s.lastAudio) {
+		k.lateAudio++
+		return
+	}
+	if err := s.w.Write(audioID, rel, &fmp4.Sample{Payload: u.data}); err != nil {
+		k.log.Warn("writing audio failed", "err", err)
+		return
+	}
+	s.hasAudio, s.lastAudio, s.audioDur = true, rel, u.dur
+}
+
+// finishOld closes the segment that was waiting for late audio. next is
+// the audio time (ticks) of the first sample past the cut, which ends the
+// old file's last audio sample exactly; -1 when none came.
+func (k *cutter) finishOld(next int64) {
+	s := k.old
+	k.old = nil
+	k.finish(s, next)
+}
+
+// finish closes s, ending video at s.videoEnd and audio at next (or after
+// its last sample's own duration), and reports it.
+func (k *cutter) finish(s *openSeg, next int64) {
+	end := map[int]int64{videoID: s.videoEnd}
+	if s.hasAudio {
+		if next >= 0 && next-s.audioBase > s.lastAudio {
+			end[audioID] = next - s.audioBase
+		} else {
+			end[audioID] = s.lastAudio + s.audioDur
+		}
+	}
+	info, err := s.w.Close(end)
+	if err != nil {
+		k.log.Error("closing segment failed", "file", s.w.Name(), "err", err)
+		return
+	}
+	k.log.Info("segment closed", "file", info.Name, "duration", info.Duration.Round(time.Millisecond), "size", info.Size)
+	k.c.emit(Event{Kind: SegmentClosed, Time: time.Now(), Segment: &info})
+}
+
+func (k *cutter) abort(s *openSeg) {
+	if err := s.w.Abort(); err != nil {
+		k.log.Warn("discarding segment failed", "file", s.w.Name(), "err", err)
+	}
+}
+
+// closeAll ends whatever is open at the last good sample (camera lost,
+// timestamps jumped, shutting down).
+func (k *cutter) closeAll() {
+	if k.old != nil {
+		k.finishOld(-1)
+	}
+	if s := k.cur; s != nil {
+		k.cur = nil
+		s.videoEnd = s.lastVideo + k.prevDur
+		k.finish(s, -1)
+	}
+}
+
+// resync closes the open segments and waits for a keyframe with a fresh
+// clock anchor: the old timestamps no longer relate to the new ones.
+func (k *cutter) resync() {
+	k.closeAll()
+	k.needKey = true
+	k.havePrev = false
+	k.audioShift = 0
+	k.clock.reset()
+}

@@ -1,0 +1,260 @@
+// Package record turns one RTSP camera into clock-aligned, crash-safe MP4
+// segments in a folder. Video is copied as sent (H.264 or H.265); G.711
+// audio, which no browser plays, becomes AAC-LC; AAC passes through.
+//
+// The pieces, one concern each:
+//
+//	conn.go      the gortsplib client: connect, pick tracks, hand over packets
+//	video.go     access units → samples: parameter sets, keyframes, DTS
+//	audio.go     audio tracks: AAC passthrough, the G.711 worker
+//	cutter.go    the segmenter: wall-clock boundaries, gap-free cuts, resyncs
+//	clock.go     stream time → wall clock, boundary alignment
+//	backoff.go   reconnect pacing
+//	errors.go    which failures are permanent, and redaction
+package record
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/redact"
+	"github.com/camshare/camshare/segment"
+)
+
+// Options configure one recorder.
+type Options struct {
+	URL       string         // rtsp://[user[:pass]@]host[:port]/path
+	Password  string         // overrides the URL's password (from --password-file / CAMSHARE_RTSP_PASSWORD)
+	Dir       string         // where segments go (created if missing)
+	Segment   time.Duration  // default 5m; any value >= 1s
+	Scheme    *layout.Scheme // names; nil = layout.Default()
+	Transport string         // "tcp" (default) | "udp" | "auto"
+	Audio     string         // "auto" (default) | "none"
+	Log       *slog.Logger
+	Events    func(Event) // optional, called synchronously but must be cheap: status/supervisor hooks
+}
+
+// EventKind says what happened.
+type EventKind int
+
+const (
+	// Connected: the camera is streaming (first time or after a loss).
+	Connected EventKind = iota + 1
+	// Disconnected: the camera was lost (Err says why); reconnects follow.
+	Disconnected
+	// SegmentClosed: a segment was closed and renamed to its final name.
+	SegmentClosed
+	// Recovered: a leftover temp file from an earlier run was made valid.
+	Recovered
+)
+
+func (k EventKind) String() string {
+	switch k {
+	case Connected:
+		return "connected"
+	case Disconnected:
+		return "disconnected"
+	case SegmentClosed:
+		return "segment-closed"
+	case Recovered:
+		return "recovered"
+	}
+	return fmt.Sprintf("event(%d)", int(k))
+}
+
+// Event is one thing a supervisor or status page may want to know.
+type Event struct {
+	Kind    EventKind
+	Time    time.Time
+	Segment *segment.Info // for SegmentClosed/Recovered
+	Err     error         // for Disconnected (redacted)
+}
+
+// DefaultSegment is the segment length when Options.Segment is zero.
+const DefaultSegment = 5 * time.Minute
+
+// config is Options checked and completed.
+type config struct {
+	Options
+	url      *url.URL // with the effective password
+	user     string
+	password string
+}
+
+// secrets are the strings no log line or error may contain.
+func (c *config) secrets() []string { return []string{c.password} }
+
+// redactErr strips credentials from any error text (gortsplib's errors
+// may quote the URL).
+func (c *config) redactErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	return redact.Error(err, c.secrets()...)
+}
+
+// safeURL is the camera URL as it may be printed.
+func (c *config) safeURL() string { return redact.URL(c.url.String()) }
+
+func check(o Options) (*config, error) {
+	c := &config{Options: o}
+	if c.Segment == 0 {
+		c.Segment = DefaultSegment
+	}
+	if c.Segment < time.Second {
+		return nil, fmt.Errorf("segment length %v is too short (minimum 1s)", c.Segment)
+	}
+	if c.Scheme == nil {
+		c.Scheme = layout.Default()
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
+	}
+	switch c.Transport {
+	case "":
+		c.Transport = "tcp"
+	case "tcp", "udp", "auto":
+	default:
+		return nil, fmt.Errorf("transport %q: want tcp, udp or auto", c.Transport)
+	}
+	switch c.Audio {
+	case "":
+		c.Audio = "auto"
+	case "auto", "none":
+	default:
+		return nil, fmt.Errorf("audio %q: want auto or none", c.Audio)
+	}
+	if c.Dir == "" {
+		return nil, errors.New("no folder to record into")
+	}
+	u, err := parseURL(o.URL, o.Password)
+	if err != nil {
+		return nil, err
+	}
+	c.url = u
+	c.user = u.User.Username()
+	c.password, _ = u.User.Password()
+	return c, nil
+}
+
+// parseURL checks the camera URL and applies a separate password. Its
+// errors never quote the URL: a mistyped one may hold the password.
+func parseURL(raw, password string) (*url.URL, error) {
+	if raw == "" {
+		return nil, errors.New("no camera URL (want rtsp://[user:pass@]host[:port]/path)")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("camera URL %s is not valid (want rtsp://[user:pass@]host[:port]/path)", redact.URL(raw))
+	}
+	if u.Scheme != "rtsp" && u.Scheme != "rtsps" {
+		return nil, fmt.Errorf("camera URL %s: scheme must be rtsp or rtsps", redact.URL(raw))
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("camera URL %s has no host", redact.URL(raw))
+	}
+	if u.Opaque != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("camera URL %s is not valid (want rtsp://[user:pass@]host[:port]/path)", redact.URL(raw))
+	}
+	if password != "" {
+		user := ""
+		if u.User != nil {
+			user = u.User.Username()
+		}
+		u.User = url.UserPassword(user, password)
+	}
+	return u, nil
+}
+
+// Run recovers leftover .tmp files in Dir, then records until ctx is done,
+// closing the open segment cleanly (returns nil). Permanent start-up errors
+// (bad URL, wrong credentials 401, no such path 404, unsupported codec, no
+// video track) return a one-line error at once, without credentials.
+// Network loss (also at start-up: camera still booting) retries forever with
+// capped backoff; if the camera was never reached when ctx ends, Run says so
+// in its error.
+func Run(ctx context.Context, o Options) error {
+	c, err := check(o)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return fmt.Errorf("record: %w", err)
+	}
+	infos, err := segment.Recover(c.Dir, c.Scheme)
+	for i := range infos {
+		c.Log.Info("recovered unfinished segment", "file", infos[i].Name, "duration", infos[i].Duration.Round(time.Millisecond))
+		c.emit(Event{Kind: Recovered, Time: time.Now(), Segment: &infos[i]})
+	}
+	if err != nil {
+		// A damaged leftover must not stop recording: log it and go on.
+		c.Log.Warn("recovering unfinished segments", "err", err)
+	}
+	return c.loop(ctx)
+}
+
+func (c *config) emit(e Event) {
+	if c.Events != nil {
+		c.Events(e)
+	}
+}
+
+// loop connects, records, and reconnects until ctx is done.
+func (c *config) loop(ctx context.Context) error {
+	log := c.Log.With("camera", c.safeURL())
+	bo := newBackoff(time.Second, 30*time.Second)
+	everStreamed := false
+	lost := false // a loss was logged and no reconnect yet
+	var lastErr error
+	for {
+		s := newSession(c, log)
+		streamed, err := s.run(ctx, func() {
+			// Called once the first video frame is in: a real connection.
+			c.emit(Event{Kind: Connected, Time: time.Now()})
+			if lost {
+				log.Info("camera reconnected")
+			} else {
+				log.Info("recording", "dir", c.Dir, "segment", c.Segment)
+			}
+			lost = false
+			bo.reset()
+		})
+		everStreamed = everStreamed || streamed
+		if ctx.Err() != nil {
+			if !everStreamed && lastErr != nil {
+				return fmt.Errorf("camera %s was never reached: %v", c.safeURL(), lastErr)
+			}
+			return nil
+		}
+		err = c.redactErr(err)
+		if !everStreamed && isPermanent(err) {
+			return fmt.Errorf("camera %s: %v", c.safeURL(), err)
+		}
+		lastErr = err
+		if !lost {
+			if streamed {
+				log.Warn("camera lost, reconnecting", "err", err)
+			} else {
+				log.Warn("camera not reachable, retrying", "err", err)
+			}
+			lost = true
+			c.emit(Event{Kind: Disconnected, Time: time.Now(), Err: err})
+		} else {
+			log.Debug("reconnect failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			if !everStreamed {
+				return fmt.Errorf("camera %s was never reached: %v", c.safeURL(), lastErr)
+			}
+			return nil
+		case <-time.After(bo.next()):
+		}
+	}
+}

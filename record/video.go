@@ -1,0 +1,148 @@
+package record
+
+import (
+	"bytes"
+
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
+	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
+)
+
+// videoClock is the RTP clock of H.264 and H.265 (RFC 6184, 7798).
+const videoClock = 90000
+
+// videoTrack turns access units into MP4 samples. It keeps the parameter
+// sets (from the SDP, updated from the stream), puts them in front of every
+// keyframe that lacks them (cameras often send them only in the SDP, and the
+// DTS extractors and players joining mid-file both need them in-band), and
+// works out decode times.
+type videoTrack struct {
+	h265          bool
+	vps, sps, pps []byte
+	dts264        *h264.DTSExtractor
+	dts265        *h265.DTSExtractor
+}
+
+func newVideoTrack(f format.Format) *videoTrack {
+	v := &videoTrack{}
+	switch f := f.(type) {
+	case *format.H264:
+		v.sps, v.pps = f.SafeParams()
+	case *format.H265:
+		v.h265 = true
+		v.vps, v.sps, v.pps = f.SafeParams()
+	}
+	v.resetDTS()
+	return v
+}
+
+// ready says whether the parameter sets needed for an init segment are known.
+func (v *videoTrack) ready() bool {
+	if v.h265 {
+		return v.vps != nil && v.sps != nil && v.pps != nil
+	}
+	return v.sps != nil && v.pps != nil
+}
+
+// codec is the MP4 codec description for the current parameters. A new
+// value each time: a segment's init must not change under it.
+func (v *videoTrack) codec() fmp4.Codec {
+	if v.h265 {
+		return &fmp4.CodecH265{VPS: v.vps, SPS: v.sps, PPS: v.pps}
+	}
+	return &fmp4.CodecH264{SPS: v.sps, PPS: v.pps}
+}
+
+// resetDTS starts DTS extraction afresh (after a timestamp jump or a new
+// connection; the extractors refuse to go backwards).
+func (v *videoTrack) resetDTS() {
+	if v.h265 {
+		v.dts265 = &h265.DTSExtractor{}
+		v.dts265.Initialize()
+	} else {
+		v.dts264 = &h264.DTSExtractor{}
+		v.dts264.Initialize()
+	}
+}
+
+// scan reads an access unit: it drops access unit delimiters (useless in
+// MP4), records parameter sets (changed is true when they differ from the
+// ones in use, which forces a new init and so a new file), and prefixes
+// keyframes with the parameter sets when missing.
+func (v *videoTrack) scan(au [][]byte) (out [][]byte, key, changed bool) {
+	var hasParams bool
+	out = au[:0:0]
+	for _, n := range au {
+		if len(n) == 0 {
+			continue
+		}
+		if v.h265 {
+			switch h265.NALUType((n[0] >> 1) & 0b111111) {
+			case h265.NALUType_AUD_NUT:
+				continue
+			case h265.NALUType_VPS_NUT:
+				changed = v.set(&v.vps, n) || changed
+				hasParams = true
+			case h265.NALUType_SPS_NUT:
+				changed = v.set(&v.sps, n) || changed
+				hasParams = true
+			case h265.NALUType_PPS_NUT:
+				changed = v.set(&v.pps, n) || changed
+				hasParams = true
+			case h265.NALUType_IDR_W_RADL, h265.NALUType_IDR_N_LP, h265.NALUType_CRA_NUT:
+				key = true
+			}
+		} else {
+			switch h264.NALUType(n[0] & 0x1f) {
+			case h264.NALUTypeAccessUnitDelimiter:
+				continue
+			case h264.NALUTypeSPS:
+				changed = v.set(&v.sps, n) || changed
+				hasParams = true
+			case h264.NALUTypePPS:
+				changed = v.set(&v.pps, n) || changed
+				hasParams = true
+			case h264.NALUTypeIDR:
+				key = true
+			}
+		}
+		out = append(out, n)
+	}
+	if key && !hasParams && v.ready() {
+		params := [][]byte{v.sps, v.pps}
+		if v.h265 {
+			params = [][]byte{v.vps, v.sps, v.pps}
+		}
+		out = append(params, out...)
+	}
+	return out, key, changed
+}
+
+// set stores a parameter set; it reports a change only when one was known
+// before (the first in-band copy of a set the SDP lacked is no change).
+func (v *videoTrack) set(dst *[]byte, n []byte) bool {
+	if bytes.Equal(*dst, n) {
+		return false
+	}
+	had := *dst != nil
+	*dst = bytes.Clone(n)
+	return had
+}
+
+// dts is the decode time of an access unit with presentation time pts.
+func (v *videoTrack) dts(au [][]byte, pts int64) (int64, error) {
+	if v.h265 {
+		return v.dts265.Extract(au, pts)
+	}
+	return v.dts264.Extract(au, pts)
+}
+
+// sample packs an access unit as an MP4 sample (length-prefixed NAL units).
+func (v *videoTrack) sample(au [][]byte, pts, dts int64, key bool) (*fmp4.Sample, error) {
+	payload, err := h264.AVCC(au).Marshal()
+	if err != nil {
+		return nil, err
+	}
+	return &fmp4.Sample{PTSOffset: int32(pts - dts), IsNonSyncSample: !key, Payload: payload}, nil
+}
