@@ -44,11 +44,10 @@ func (w *Writer) Close(end map[int]int64) (Info, error) {
 		return Info{}, err
 	}
 	w.done = true
-	defer open.Delete(key(w.f.Name()))
+	defer open.Delete(w.key)
 	if w.seq == 1 {
-		tmp := w.f.Name()
 		w.f.Close()
-		os.Remove(tmp)
+		os.Remove(w.tmp)
 		return Info{}, ErrEmpty
 	}
 	ends := make(map[uint32]uint64, len(w.tracks))
@@ -59,7 +58,7 @@ func (w *Writer) Close(end map[int]int64) (Info, error) {
 		w.f.Close()
 		return Info{}, err
 	}
-	name, err := publish(w.f, w.dir, w.scheme, w.base, w.name)
+	name, err := publish(w.f, w.tmp, w.dir, w.scheme, w.base, w.name)
 	if err != nil {
 		return Info{}, err
 	}
@@ -83,7 +82,7 @@ func (w *Writer) Abort() error {
 	if w.err == nil {
 		_ = w.flush()
 	}
-	open.Delete(key(w.f.Name()))
+	open.Delete(w.key)
 	if err := w.f.Close(); err != nil {
 		return fmt.Errorf("segment: close: %w", err)
 	}

@@ -64,8 +64,7 @@ func finalName(dir string, scheme *layout.Scheme, base, want string) (string, er
 
 // publish makes a finished temp file visible under its final name: fsync the
 // data, rename, fsync the folder so the rename itself survives power loss.
-func publish(f *os.File, dir string, scheme *layout.Scheme, base, want string) (string, error) {
-	tmp := f.Name()
+func publish(f *os.File, tmp, dir string, scheme *layout.Scheme, base, want string) (string, error) {
 	if err := f.Sync(); err != nil {
 		f.Close()
 		return "", fmt.Errorf("segment: sync: %w", err)

@@ -82,7 +82,7 @@ func recoverOne(dir string, scheme *layout.Scheme, tmp, name string) (Info, bool
 		f.Close()
 		return Info{}, false, err
 	}
-	final, err := publish(f, dir, scheme, name, name)
+	final, err := publish(f, tmp, dir, scheme, name, name)
 	if err != nil {
 		return Info{}, false, err
 	}

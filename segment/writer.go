@@ -45,6 +45,8 @@ type Info struct {
 // Writer writes one segment. It is not safe for concurrent use.
 type Writer struct {
 	f      *os.File
+	tmp    string // path of the temp file
+	key    string // registry key of the temp file, see open
 	dir    string
 	scheme *layout.Scheme
 	base   string // scheme.Name(start), before any collision suffix
@@ -111,7 +113,9 @@ func Create(dir string, scheme *layout.Scheme, start time.Time, tracks []*Track)
 		w.tracks = append(w.tracks, &trackState{Track: *t})
 		w.frag = append(w.frag, int64(FragmentDuration)*int64(t.TimeScale)/int64(time.Second))
 	}
-	open.Store(key(f.Name()), true)
+	w.tmp = f.Name()
+	w.key = key(w.tmp)
+	open.Store(w.key, true)
 	if _, err := f.Write(init); err != nil {
 		w.Abort()
 		return nil, fmt.Errorf("segment: write init: %w", err)
