@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/camshare/camshare/logging"
+	"github.com/camshare/camshare/resolver"
 )
 
 // Set by the linker (see goreleaser.yaml).
@@ -31,11 +32,28 @@ type globals struct {
 	log    logging.Options
 	stdout io.Writer
 	stderr io.Writer
+
+	// --dns and --log-file (issue 6): Termux has no /etc/resolv.conf, and a
+	// service running for months needs its log in rotated files.
+	dns     string
+	logFile string
+	logOut  *logging.RotatingFile // opened once, on first use
 }
 
-// logger builds the logger the persistent flags ask for.
+// logger builds the logger the persistent flags ask for: to stderr, or to
+// the rotated --log-file.
 func (g *globals) logger() (*slog.Logger, error) {
-	return logging.New(g.stderr, g.log)
+	if g.logFile == "" {
+		return logging.New(g.stderr, g.log)
+	}
+	if g.logOut == nil {
+		f, err := logging.OpenRotating(g.logFile, logging.DefaultMaxSize, logging.DefaultKeep)
+		if err != nil {
+			return nil, err
+		}
+		g.logOut = f
+	}
+	return logging.New(g.logOut, g.log)
 }
 
 // NewRoot builds the command tree. Tests call it with their own writers.
@@ -59,6 +77,16 @@ prune footage past retention.`,
 	pf.BoolVarP(&g.log.Verbose, "verbose", "v", false, "debug logging")
 	pf.StringVar(&g.log.Format, "log-format", "text", "log format: text or json")
 	root.RegisterFlagCompletionFunc("log-format", fixedChoices("text", "json"))
+	pf.StringVar(&g.dns, "dns", "", "name server(s) to use, e.g. 1.1.1.1 (default: system, or $PREFIX/etc/resolv.conf on Termux)")
+	pf.StringVar(&g.logFile, "log-file", "", "log to this file instead of stderr, rotated at 10 MB keeping 3 old files")
+	// Before any command: make name lookups work on Android (no
+	// /etc/resolv.conf), for camshare's own dials and rclone's HTTP alike.
+	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		if _, err := resolver.Setup(g.dns); err != nil {
+			return usageError{err}
+		}
+		return nil
+	}
 
 	root.AddCommand(
 		newRecordCmd(g),
