@@ -19,7 +19,7 @@ import (
 
 // ffmpegG711 renders an ffmpeg aevalsrc expression (in t, seconds) as raw
 // 8 kHz mono G.711.
-func ffmpegG711(t *testing.T, expr string, seconds float64, mulaw bool) []byte {
+func ffmpegG711(t testing.TB, expr string, seconds float64, mulaw bool) []byte {
 	t.Helper()
 	format := "alaw"
 	if mulaw {
@@ -36,7 +36,7 @@ func ffmpegG711(t *testing.T, expr string, seconds float64, mulaw bool) []byte {
 	return data
 }
 
-func run(t *testing.T, name string, args ...string) []byte {
+func run(t testing.TB, name string, args ...string) []byte {
 	t.Helper()
 	var stderr bytes.Buffer
 	cmd := exec.Command(name, args...)
@@ -50,7 +50,7 @@ func run(t *testing.T, name string, args ...string) []byte {
 
 // transcodePackets feeds g711 in RTP-sized packets (20 ms) from pts0 and
 // returns every unit, flush included.
-func transcodePackets(t *testing.T, tr *Transcoder, g711 []byte, pts0 int64) []AU {
+func transcodePackets(t testing.TB, tr *Transcoder, g711 []byte, pts0 int64) []AU {
 	t.Helper()
 	var all []AU
 	for off := 0; off < len(g711); off += 160 {
@@ -70,7 +70,7 @@ func transcodePackets(t *testing.T, tr *Transcoder, g711 []byte, pts0 int64) []A
 
 // writeMP4 muxes the units into an audio-only fragmented MP4 with
 // mediacommon, exactly as the recorder does, and returns its path.
-func writeMP4(t *testing.T, tr *Transcoder, aus []AU) string {
+func writeMP4(t testing.TB, tr *Transcoder, aus []AU) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "out.mp4")
 	f, err := os.Create(path)
@@ -100,7 +100,7 @@ func writeMP4(t *testing.T, tr *Transcoder, aus []AU) string {
 }
 
 // writeADTS writes the units as a raw .aac (ADTS) stream.
-func writeADTS(t *testing.T, tr *Transcoder, aus []AU) string {
+func writeADTS(t testing.TB, tr *Transcoder, aus []AU) string {
 	t.Helper()
 	var buf []byte
 	for _, au := range aus {
@@ -124,7 +124,7 @@ type probedStream struct {
 	Duration   string `json:"duration"`
 }
 
-func ffprobeAudio(t *testing.T, path string) probedStream {
+func ffprobeAudio(t testing.TB, path string) probedStream {
 	t.Helper()
 	out := run(t, "ffprobe", "-v", "error", "-select_streams", "a:0",
 		"-show_entries", "stream=codec_name,profile,sample_rate,channels,duration",
@@ -138,7 +138,7 @@ func ffprobeAudio(t *testing.T, path string) probedStream {
 
 // decodeToFloat decodes the file's audio with ffmpeg (errors fatal) to mono
 // samples in [-1, 1) at the file's own rate.
-func decodeToFloat(t *testing.T, path string) []float64 {
+func decodeToFloat(t testing.TB, path string) []float64 {
 	t.Helper()
 	raw := run(t, "ffmpeg", "-nostdin", "-v", "error", "-xerror", "-i", path,
 		"-f", "s16le", "-ac", "1", "-")
@@ -183,3 +183,40 @@ func goertzelPower(s []float64, rate int, freq float64) float64 {
 }
 
 func dB(ratio float64) float64 { return 10 * math.Log10(ratio) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// decodeG711 decodes raw G.711 with ffmpeg (an independent reference for
+// what the camera's audio sounds like).
+func decodeG711(t testing.TB, g []byte, mulaw bool) []float64 {
+	t.Helper()
+	format := "alaw"
+	if mulaw {
+		format = "mulaw"
+	}
+	path := filepath.Join(t.TempDir(), "ref."+format)
+	if err := os.WriteFile(path, g, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	raw := run(t, "ffmpeg", "-nostdin", "-v", "error", "-f", format, "-ar", "8000", "-ac", "1",
+		"-i", path, "-f", "s16le", "-")
+	s := make([]float64, len(raw)/2)
+	for i := range s {
+		s[i] = float64(int16(binary.LittleEndian.Uint16(raw[2*i:]))) / 32768
+	}
+	return s
+}
+
+// snrDB compares dec[i+lag] with ref[i] over ref: signal over error power.
+func snrDB(ref, dec []float64, lag int) float64 {
+	var sig, noise float64
+	for i, r := range ref {
+		if i+lag < 0 || i+lag >= len(dec) {
+			continue
+		}
+		d := dec[i+lag] - r
+		sig += r * r
+		noise += d * d
+	}
+	return dB(sig / noise)
+}

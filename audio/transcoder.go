@@ -10,27 +10,34 @@ import (
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
 	aac "github.com/tphakala/go-aac"
+
+	"github.com/camshare/camshare/audio/internal/goaac/enc"
 )
 
 const (
-	// g711Rate is the clock rate of G.711 RTP and of Write's pts.
-	g711Rate = 8000
-	// aacRate is the AAC sample rate: go-aac v0.4.0 encodes only 44.1 and
-	// 48 kHz, and 48 kHz is an exact multiple of 8 kHz (x6, no fractional
-	// resampling, integer PTS conversion).
-	aacRate = g711Rate * upFactor
-	// aacBitrate: the content is 4 kHz wide telephone-band audio; 32 kbit/s
-	// mono codes it transparently for a camera microphone.
+	// sampleRate is both the G.711 clock and the AAC sample rate: the audio
+	// is coded at its own 8 kHz, as ffmpeg does, which is what players
+	// expect of camera recordings and costs a sixth of the frames that
+	// upsampling to 48 kHz would (the vendored encoder takes 8 kHz, see
+	// internal/goaac/README.md).
+	sampleRate = 8000
+	// frameSize is the samples per AAC-LC access unit, and encoderDelay the
+	// encoder's priming: its output starts one frame before its input.
+	frameSize    = 1024
+	encoderDelay = frameSize
+	// aacBitrate: 32 kbit/s mono (4 bits per sample) codes 4 kHz
+	// telephone-band audio transparently for a camera microphone.
 	aacBitrate = 32000
-	// aacCutoff limits coding to the band G.711 can carry. It also removes
-	// any residual upsampling image above 4 kHz, and bands above it cost the
-	// encoder nothing.
-	aacCutoff = g711Rate / 2
-	// reanchorGap: a jump in pts larger than this (100 ms) is a
-	// discontinuity, not jitter: the stream is ended and restarted at the
-	// new pts. Smaller gaps are filled with silence and smaller overlaps are
-	// trimmed, so audio keeps its place relative to video.
-	reanchorGap = g711Rate / 10
+	// maxSilenceFill: forward gaps in pts up to 256 ms (lost packets) are
+	// filled with silence so audio keeps its place relative to video.
+	// Larger gaps restart the stream at the new pts. Two frames is also the
+	// smallest gap for which the restarted stream (whose priming unit starts
+	// a frame early) cannot overlap the end of the flushed one.
+	maxSilenceFill = 2 * frameSize
+	// maxOverlapTrim: pts going back by up to 100 ms (a repeated or
+	// overlapping packet) drops the samples already had; more is a clock
+	// jump and restarts the stream.
+	maxOverlapTrim = sampleRate / 10
 )
 
 // AU is one AAC-LC access unit: 1024 samples at SampleRate starting at PTS
@@ -44,25 +51,25 @@ type AU struct {
 //
 // Priming: the encoder emits one access unit more than the audio it was fed,
 // because AAC's first frame only primes the overlapping transform. That first
-// unit of every stream (at start and after each re-anchor) gets the PTS
+// unit of every stream (at start and after each restart) gets the PTS
 // anchor-1024 (it decodes to near silence, ending where the input begins), so
-// every following unit k carries exactly the input audio at anchor+1024(k-1)
-// and decoded audio lines up with the source sample for sample, without an
-// edit list. A muxer that cannot start a track before its first video frame
-// may drop units whose PTS precede it.
+// every following unit k carries exactly the input audio from
+// anchor+1024(k-1), and decoded audio lines up with the source sample for
+// sample without an edit list. A muxer that cannot start a track before its
+// first video frame may drop units whose PTS precede it (losing at most the
+// first 128 ms of the stream).
 type Transcoder struct {
 	table *[256]float32
-	cfg   aac.EncoderConfig
-	enc   *aac.Encoder
-	up    upsampler
+	cfg   enc.Config
+	enc   *enc.Encoder
 
-	frame  [aac.FrameSize]float32 // 48 kHz samples waiting for the encoder
-	planar [][]float32            // {frame[:]}, the encoder's input shape
-	fill   int                    // samples in frame
+	frame  [frameSize]float32 // samples waiting for the encoder
+	planar [][]float32        // {frame[:]}, the encoder's input shape
+	fill   int                // samples in frame
 
 	anchored bool
-	next     int64 // pts (8 kHz) the next input sample should have
-	auPTS    int64 // PTS (aacRate ticks) of the next unit the encoder returns
+	next     int64 // pts the next input sample should have
+	auPTS    int64 // PTS of the next unit the encoder returns
 
 	slab []byte  // this call's encoded units, back to back (reused)
 	refs []auRef // where each unit ends in slab (reused)
@@ -77,47 +84,53 @@ type auRef struct {
 // NewG711Transcoder returns a transcoder for µ-law (PCMU) when mulaw is true,
 // otherwise A-law (PCMA).
 func NewG711Transcoder(mulaw bool) (*Transcoder, error) {
+	return newTranscoder(mulaw, aacCoder)
+}
+
+// aacCoder is the encoder's fast coder (FFmpeg's constrained two-loop
+// search): the cheapest of the three; BenchmarkCoders measures all of them.
+const aacCoder = enc.CoderFast
+
+func newTranscoder(mulaw bool, coder enc.CoderKind) (*Transcoder, error) {
 	t := &Transcoder{table: alawTable}
 	if mulaw {
 		t.table = mulawTable
 	}
-	t.cfg = aac.EncoderConfig{
-		SampleRate: aacRate,
-		Channels:   1,
+	t.cfg = enc.Config{
+		SampleRate: sampleRate,
 		Bitrate:    aacBitrate,
-		Cutoff:     aacCutoff,
-		Coder:      aac.CoderFast,
+		Channels:   1,
+		Coder:      coder,
 	}
-	enc, err := aac.NewEncoder(t.cfg)
+	e, err := enc.New(t.cfg)
 	if err != nil {
 		return nil, fmt.Errorf("audio: AAC encoder: %w", err)
 	}
-	t.enc = enc
+	t.enc = e
 	t.planar = [][]float32{t.frame[:]}
-	t.up.reset()
 	return t, nil
 }
 
-// SampleRate is the AAC track's clock rate (48000).
-func (t *Transcoder) SampleRate() int { return aacRate }
+// SampleRate is the AAC track's clock rate (8000, the G.711 clock).
+func (t *Transcoder) SampleRate() int { return sampleRate }
 
 // Config is the AudioSpecificConfig for the fMP4 track
 // (fmp4.CodecMPEG4Audio{Config: t.Config()}).
 func (t *Transcoder) Config() mpeg4audio.AudioSpecificConfig {
 	return mpeg4audio.AudioSpecificConfig{
 		Type:         mpeg4audio.ObjectTypeAACLC,
-		SampleRate:   aacRate,
+		SampleRate:   sampleRate,
 		ChannelCount: 1,
 	}
 }
 
 // Write takes G.711 bytes whose first sample is at pts (8 kHz ticks, the
 // unwrapped RTP clock of the G.711 track) and returns the access units
-// completed so far, PTS in SampleRate ticks on the same time base
-// (pts*SampleRate/8000). A jump of more than 100 ms re-anchors: the current
-// stream is flushed and a new one starts at pts, so PTS may step (even
-// backwards, if the input did). Smaller gaps are filled with silence and
-// smaller overlaps dropped.
+// completed so far, PTS in SampleRate ticks on the same time base (the same
+// clock, as SampleRate is 8000). Forward gaps up to 256 ms are filled with
+// silence and overlaps up to 100 ms dropped; a larger jump flushes the
+// stream and restarts it at pts, so PTS may step (backwards too, if the
+// input did).
 func (t *Transcoder) Write(g711 []byte, pts int64) ([]AU, error) {
 	if t.err != nil {
 		return nil, t.err
@@ -129,7 +142,7 @@ func (t *Transcoder) Write(g711 []byte, pts int64) ([]AU, error) {
 		t.start(pts)
 	} else {
 		switch gap := pts - t.next; {
-		case gap > reanchorGap || gap < -reanchorGap:
+		case gap > maxSilenceFill || gap < -maxOverlapTrim:
 			t.endStream()
 			t.start(pts)
 		case gap > 0:
@@ -165,22 +178,17 @@ func (t *Transcoder) Flush() ([]AU, error) {
 func (t *Transcoder) start(pts int64) {
 	t.anchored = true
 	t.next = pts
-	t.auPTS = pts*upFactor - aac.EncoderDelay
+	t.auPTS = pts - encoderDelay
 }
 
-// feed takes one 8 kHz sample; every 1024 upsampled samples make a frame.
+// feed takes one sample; every 1024 make a frame for the encoder.
 func (t *Transcoder) feed(x float32) {
-	var y [upFactor]float32
-	if !t.up.push(x, &y) {
-		return
+	t.frame[t.fill] = x
+	t.fill++
+	if t.fill == frameSize {
+		t.encode(t.planar)
+		t.fill = 0
 	}
-	n := copy(t.frame[t.fill:], y[:])
-	t.fill += n
-	if t.fill < len(t.frame) {
-		return
-	}
-	t.encode(t.planar)
-	t.fill = copy(t.frame[:], y[n:])
 }
 
 // encode hands one frame (nil: drain) to the encoder and records the unit it
@@ -198,18 +206,15 @@ func (t *Transcoder) encode(samples [][]float32) {
 	t.slab = slab
 	if len(slab) > start {
 		t.refs = append(t.refs, auRef{pts: t.auPTS, end: len(slab)})
-		t.auPTS += aac.FrameSize
+		t.auPTS += frameSize
 	}
 }
 
-// endStream releases the upsampler's look-ahead, pads the last frame with
-// silence, drains the encoder and rearms everything for a new stream.
+// endStream pads the last frame with silence, drains the encoder and rearms
+// it for a new stream.
 func (t *Transcoder) endStream() {
 	if !t.anchored {
 		return
-	}
-	for range t.up.tail() {
-		t.feed(0)
 	}
 	if t.fill > 0 {
 		clear(t.frame[t.fill:])
@@ -223,7 +228,6 @@ func (t *Transcoder) endStream() {
 			t.err = fmt.Errorf("audio: AAC encoder: %w", err)
 		}
 	}
-	t.up.reset()
 	t.fill = 0
 	t.anchored = false
 }
@@ -252,7 +256,7 @@ func (t *Transcoder) collect() ([]AU, error) {
 // AppendADTS appends au framed as ADTS (a self-contained .aac stream, handy
 // for debugging and tests).
 func (t *Transcoder) AppendADTS(dst []byte, au AU) ([]byte, error) {
-	dst, err := aac.AppendADTSHeader(dst, aacRate, 1, len(au.Data))
+	dst, err := aac.AppendADTSHeader(dst, sampleRate, 1, len(au.Data))
 	if err != nil {
 		return dst, fmt.Errorf("audio: ADTS: %w", err)
 	}

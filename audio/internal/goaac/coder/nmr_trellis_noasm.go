@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
-//go:build !goaac_simd
-
 package coder
 
 // nmrTrellisStep is the default-build dispatch: it calls the canonical scalar

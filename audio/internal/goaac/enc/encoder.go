@@ -126,14 +126,16 @@ func New(cfg Config) (*Encoder, error) {
 // produces the same bytes as encoding with a fresh New(cfg) encoder. On
 // error the encoder must not be used.
 func (e *Encoder) Reset(cfg Config) error {
-	var idx int
-	switch cfg.SampleRate {
-	case 48000:
-		idx = 3
-	case 44100:
-		idx = 4
-	default:
-		return fmt.Errorf("enc: unsupported sample rate %d (Phase 2 supports 44100 and 48000)", cfg.SampleRate)
+	// camshare: every MPEG-4 rate the ported FFmpeg tables cover, as FFmpeg's
+	// encoder accepts (aacenc.c:aac_encode_init), not only 44100 and 48000.
+	idx := -1
+	for i, r := range mpeg4SampleRates {
+		if r == cfg.SampleRate {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		return fmt.Errorf("enc: unsupported sample rate %d", cfg.SampleRate)
 	}
 	if cfg.Channels < 1 || cfg.Channels > 2 {
 		return fmt.Errorf("enc: unsupported channel count %d (1 or 2)", cfg.Channels)
@@ -233,6 +235,11 @@ func (e *Encoder) Reset(cfg Config) error {
 	e.err = nil // a reset encoder is usable again
 	return nil
 }
+
+// mpeg4SampleRates mirrors ff_mpeg4audio_sample_rates; the index is the
+// samplerate index of the AAC tables (camshare addition).
+var mpeg4SampleRates = [13]int{96000, 88200, 64000, 48000, 44100, 32000,
+	24000, 22050, 16000, 12000, 11025, 8000, 7350}
 
 // aacCutoffFromBitrate mirrors AAC_CUTOFF_FROM_BITRATE
 // (libavcodec/psymodel.h:35 @ d09d5afc3a).
