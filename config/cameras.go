@@ -77,6 +77,9 @@ func (p *parser) password(item *yaml.Node, where string, cam *Camera) {
 		p.errf(p.valueOf(item, "password_env"), "%s: set password_file or password_env, not both", where)
 		return
 	}
+	if p.skipSecrets {
+		return
+	}
 	switch {
 	case cam.PasswordFile != "":
 		b, err := os.ReadFile(cam.PasswordFile)

@@ -30,10 +30,28 @@ func Load(path string) (*Config, error) {
 	return Parse(data, path)
 }
 
+// LoadWithoutSecrets is Load for commands that never talk to a camera
+// (status, service): camera passwords are not read, so a cron job without
+// the password variables can still find the state file.
+func LoadWithoutSecrets(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("config %q does not exist (write an example with 'camshare init')", path)
+		}
+		return nil, fmt.Errorf("config %q: %v", path, err)
+	}
+	return parse(data, path, true)
+}
+
 // Parse checks data as the contents of path (relative paths in the file are
 // taken from path's folder).
 func Parse(data []byte, path string) (*Config, error) {
-	p := &parser{base: filepath.Dir(path)}
+	return parse(data, path, false)
+}
+
+func parse(data []byte, path string, skipSecrets bool) (*Config, error) {
+	p := &parser{base: filepath.Dir(path), skipSecrets: skipSecrets}
 	c := &Config{Path: path}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -62,8 +80,9 @@ func syntaxMistake(err error) Mistake {
 }
 
 type parser struct {
-	base string // folder of the config file
-	errs Errors
+	base        string // folder of the config file
+	skipSecrets bool   // do not read password files and variables
+	errs        Errors
 }
 
 func (p *parser) errf(n *yaml.Node, format string, a ...any) {
