@@ -6,6 +6,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/bluenviron/gortsplib/v4/pkg/description"
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
@@ -21,16 +22,43 @@ import (
 var files embed.FS
 
 // A fixture is one video file plus an optional audio file; fixtures share files.
-type fixture struct{ video, audio string }
+type fixture struct {
+	video, audio string
+	info         Info
+}
 
 var fixtures = map[string]fixture{
-	"h264_pcma":      {"h264.h264", "tone.alaw"},
-	"h264_pcmu":      {"h264.h264", "tone.mulaw"},
-	"h264_aac":       {"h264.h264", "tone.aac"},
-	"h264":           {"h264.h264", ""},
-	"h265_pcma":      {"h265.h265", "tone.alaw"},
-	"h264_spschange": {"h264_spschange.h264", "tone.alaw"},
-	"mjpeg":          {"mjpeg.mjpeg", ""},
+	"h264_pcma":      {"h264.h264", "tone.alaw", Info{Video: "h264", Audio: "pcma"}},
+	"h264_pcmu":      {"h264.h264", "tone.mulaw", Info{Video: "h264", Audio: "pcmu"}},
+	"h264_aac":       {"h264.h264", "tone.aac", Info{Video: "h264", Audio: "aac"}},
+	"h264":           {"h264.h264", "", Info{Video: "h264"}},
+	"h265_pcma":      {"h265.h265", "tone.alaw", Info{Video: "h265", Audio: "pcma"}},
+	"h264_spschange": {"h264_spschange.h264", "tone.alaw", Info{Video: "h264", Audio: "pcma", SPSChange: true}},
+	"mjpeg":          {"mjpeg.mjpeg", "", Info{Video: "mjpeg"}},
+}
+
+// Info describes a fixture, for tests that check what was recorded from it.
+type Info struct {
+	Video     string        // "h264", "h265" or "mjpeg"
+	Audio     string        // "pcma", "pcmu", "aac" or "" (no audio track)
+	SPSChange bool          // 320x240 for the first half of each pass, 240x160 after
+	FPS       int           // frames per second (10)
+	GOP       int           // frames from one keyframe to the next (10: one per second)
+	Pass      time.Duration // length of one pass of the video before it loops (10 s)
+}
+
+// FixtureInfo describes the named fixture ("" = DefaultFixture).
+func FixtureInfo(name string) (Info, bool) {
+	if name == "" {
+		name = DefaultFixture
+	}
+	fx, ok := fixtures[name]
+	if !ok {
+		return Info{}, false
+	}
+	i := fx.info
+	i.FPS, i.GOP, i.Pass = fixtureFPS, fixtureFPS, 10*time.Second
+	return i, true
 }
 
 // DefaultFixture is what Options.Fixture "" plays: what cheap cameras send.
@@ -48,7 +76,8 @@ func Fixtures() []string {
 
 const (
 	videoClock  = 90000
-	frameTicks  = videoClock / 10 // fixtures are 10 fps
+	fixtureFPS  = 10 // all fixtures: 10 fps, a keyframe every second
+	frameTicks  = videoClock / fixtureFPS
 	g711Rate    = 8000
 	g711Packet  = g711Rate / 50 // 20 ms of samples per RTP packet
 	aacAUSample = mpeg4audio.SamplesPerAccessUnit

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
 )
 
 // Real-time streams on a shared machine: be generous.
@@ -201,5 +204,41 @@ func TestFixedAddressAndUnknownFixture(t *testing.T) {
 	}
 	if _, err := Start(Options{Addr: c.Addr()}); err == nil {
 		t.Fatal("second camera on a busy address started")
+	}
+}
+
+// FixtureInfo matches what the fixture files really hold.
+func TestFixtureInfo(t *testing.T) {
+	audioCodec := map[string]string{"pcma": "pcm_alaw", "pcmu": "pcm_mulaw", "aac": "aac"}
+	videoCodec := map[string]string{"h264": "h264", "h265": "hevc", "mjpeg": "mjpeg"}
+	for _, name := range Fixtures() {
+		info, ok := FixtureInfo(name)
+		if !ok {
+			t.Fatalf("no info for %s", name)
+		}
+		want := []string{videoCodec[info.Video]}
+		if info.Audio != "" {
+			want = append(want, audioCodec[info.Audio])
+		}
+		if strings.Join(want, ",") != strings.Join(wantCodecs[name], ",") {
+			t.Errorf("%s: info %+v says %v, stream has %v", name, info, want, wantCodecs[name])
+		}
+		tracks, err := loadFixture(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := tracks[0]
+		if got := ticksToDuration(v.loopTicks, v.clockRate); got != info.Pass || len(v.samples) != info.FPS*10 {
+			t.Errorf("%s: pass %v with %d frames, info says %v at %d fps", name, got, len(v.samples), info.Pass, info.FPS)
+		}
+		isKey := map[string]func([][]byte) bool{"h264": h264.IsRandomAccess, "h265": h265.IsRandomAccess}[info.Video]
+		for i, s := range v.samples {
+			if isKey != nil && isKey(s.data) != (i%info.GOP == 0) {
+				t.Errorf("%s: frame %d keyframe=%v, want one every %d frames", name, i, isKey(s.data), info.GOP)
+			}
+		}
+	}
+	if _, ok := FixtureInfo("nope"); ok {
+		t.Error("info for an unknown fixture")
 	}
 }
