@@ -118,8 +118,12 @@ func (p *plan) pruneUnit(ctx context.Context, u *unit, t *tally) {
 // wholly before purgeBefore are purged, so the one thing that can appear
 // between the listing and the purge (a late upload of old footage by
 // ship) is footage this run deletes anyway.
+//
+// Backends without a purge of their own (local, sftp, ftp) would have
+// rclone list the folder again and delete file by file; deleting the
+// listed files ourselves does the same with one listing fewer.
 func (p *plan) purgeable(u *unit, doomed int) bool {
-	if u.dir == "" || len(u.tree.Strays) > 0 || doomed != len(u.tree.Segments) {
+	if u.dir == "" || p.o.Dest.Features().Purge == nil || len(u.tree.Strays) > 0 || doomed != len(u.tree.Segments) {
 		return false
 	}
 	return p.whollyBefore(u.end)
