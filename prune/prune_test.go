@@ -35,7 +35,7 @@ func openLocal(t testing.TB, root string) fs.Fs {
 var strays = []string{
 	"index.html",
 	"index.json",
-	"20240301/notes.txt",   // in an old day: that day must not be purged
+	"20240301/notes.txt",    // in an old day: that day must not be purged
 	"20240302/07/notes.txt", // in an old hour
 }
 
