@@ -1,0 +1,100 @@
+package share
+
+import (
+	"fmt"
+	"path"
+	"reflect"
+	"time"
+
+	"github.com/camshare/camshare/units"
+	"github.com/rclone/rclone/fs"
+)
+
+// linkPolicy is what one backend's PublicLink does with the expiry asked
+// for, and whether its links serve the file itself (a page can only play
+// those). Read from rclone v1.76.0's backend sources.
+type linkPolicy struct {
+	maxExpire  time.Duration // > 0: the backend caps expiry at this
+	noExpiry   string        // non-empty: the backend ignores expiry; why, for the warning
+	viewerLink bool          // links open the provider's viewer page, not the raw bytes
+}
+
+var policies = map[string]linkPolicy{
+	"s3":       {maxExpire: 7 * 24 * time.Hour}, // presigned URLs: AWS signature v4 allows one week
+	"b2":       {noExpiry: "b2 links ignore --expire: on a private bucket they last the remote's download_auth_duration (default 1 week), on a public bucket for ever"},
+	"drive":    {noExpiry: "Google Drive links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
+	"pcloud":   {noExpiry: "pCloud links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
+	"mega":     {noExpiry: "Mega links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
+	"box":      {noExpiry: "Box links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
+	"koofr":    {noExpiry: "Koofr links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
+	"dropbox":  {noExpiry: "Dropbox sets link expiry only on paid plans: on others the links do not expire", viewerLink: true},
+	"onedrive": {viewerLink: true},
+}
+
+// backendName is the rclone backend behind f ("s3", "local", "crypt"),
+// taken from the Go package of its Fs type: it is the same for a configured
+// remote and a connection string, and needs no config lookup.
+func backendName(f fs.Info) string {
+	t := reflect.TypeOf(f)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return path.Base(t.PkgPath())
+}
+
+// NoLinksError says why a remote cannot give family links, and what to use.
+type NoLinksError struct {
+	Remote  string // the remote as the user named it
+	Backend string
+	Why     string
+}
+
+func (e *NoLinksError) Error() string {
+	return fmt.Sprintf("%s (%s) can't make links family can open: %s", e.Remote, e.Backend, e.Why)
+}
+
+const useInstead = "share from an S3-compatible remote (AWS S3, Cloudflare R2, Backblaze B2, Wasabi, MinIO) for links and the page, or Drive/pCloud/Mega for links"
+
+// checkLinks refuses remotes whose links would not work for family: no
+// PublicLink at all, or crypt anywhere in the chain (its links point at
+// ciphertext). It returns the backend that makes the links.
+func checkLinks(f fs.Fs) (string, error) {
+	remote := fs.ConfigString(f)
+	for cur := f; cur != nil; {
+		if backendName(cur) == "crypt" {
+			return "crypt", &NoLinksError{remote, "crypt", "a crypt remote's links point at the encrypted files, which no browser can play; " + useInstead + " (ship an unencrypted copy there)"}
+		}
+		unwrap := cur.Features().UnWrap
+		if unwrap == nil {
+			break
+		}
+		cur = unwrap()
+	}
+	name := backendName(f)
+	if f.Features().PublicLink != nil {
+		return name, nil
+	}
+	why := "rclone has no public links for this backend; " + useInstead
+	switch name {
+	case "local":
+		why = "a local folder has no web address; use --page to write a page with relative links that plays from disk, or " + useInstead
+	case "sftp", "webdav", "ftp", "smb":
+		why = "it is a server people log in to, rclone has no public links for it; " + useInstead
+	}
+	return name, &NoLinksError{remote, name, why}
+}
+
+// expiryFor is the expiry to ask the backend for, when the links will really
+// expire (zero: never, or unknown), and a warning when that differs from
+// what was asked.
+func expiryFor(backend string, want time.Duration, now time.Time) (ask time.Duration, expires time.Time, warning string) {
+	p := policies[backend]
+	switch {
+	case p.noExpiry != "":
+		return want, time.Time{}, p.noExpiry
+	case p.maxExpire > 0 && want > p.maxExpire:
+		return p.maxExpire, now.Add(p.maxExpire), fmt.Sprintf("%s links expire after at most %s (presigned URLs): asked for %s, links expire %s",
+			backend, units.FormatDuration(p.maxExpire), units.FormatDuration(want), now.Add(p.maxExpire).Format("2006-01-02 15:04"))
+	}
+	return want, now.Add(want), ""
+}
