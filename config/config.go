@@ -35,7 +35,7 @@ type Layout struct {
 // Retention is what the pruner keeps, per camera folder.
 type Retention struct {
 	Keep    time.Duration // delete footage older than this (0 = keep forever)
-	MinKeep time.Duration // never delete footage younger than this
+	MinKeep int           // always keep the newest N segments (as prune --min-keep)
 	MaxSize int64         // cap per camera folder (0 = none)
 	Every   time.Duration // how often to prune, default 1h
 }

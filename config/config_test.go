@@ -104,7 +104,7 @@ remote: again
 		"line 12: cameras[4].audio",
 		"line 14: live.enabled",
 		"layout: name pattern",
-		"min_keep (2d) is longer than keep (1d)",
+		`line 19: retention.min_keep: "2d" is not a count`,
 		"not both",
 		"want REMOTE:FOLDER",
 	} {

@@ -52,7 +52,7 @@ layout:
 # What stays on the remote, per camera. Pruned every hour.
 retention:
   keep: 30d          # delete footage older than this
-  min_keep: 1d       # but never anything younger than this
+  min_keep: 12       # but always keep the newest 12 segments, even if older
   # max_size: 100GB  # and keep each camera's folder under this
   every: 1h
 

@@ -13,7 +13,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/units"
 )
 
 // Load reads, parses and checks a config file, resolving camera passwords
@@ -187,13 +186,10 @@ func (p *parser) layout(n *yaml.Node, l *Layout) {
 func (p *parser) retention(n *yaml.Node, r *Retention) {
 	p.mapping(n, "retention.", map[string]func(*yaml.Node){
 		"keep":     func(v *yaml.Node) { r.Keep = p.duration(v, "retention.keep") },
-		"min_keep": func(v *yaml.Node) { r.MinKeep = p.duration(v, "retention.min_keep") },
+		"min_keep": func(v *yaml.Node) { r.MinKeep = p.count(v, "retention.min_keep") },
 		"max_size": func(v *yaml.Node) { r.MaxSize = p.size(v, "retention.max_size") },
 		"every":    func(v *yaml.Node) { r.Every = p.duration(v, "retention.every") },
 	})
-	if r.Keep > 0 && r.MinKeep > r.Keep {
-		p.errf(n, "retention: min_keep (%s) is longer than keep (%s)", units.FormatDuration(r.MinKeep), units.FormatDuration(r.Keep))
-	}
 }
 
 func (p *parser) live(n *yaml.Node, l *Live) {

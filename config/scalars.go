@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -144,6 +145,18 @@ func (p *parser) segment(v *yaml.Node, where string) time.Duration {
 		p.errf(v, "%s: %s is too short (at least 1s; 5m is usual)", where, v.Value)
 	}
 	return d
+}
+
+func (p *parser) count(v *yaml.Node, where string) int {
+	s := p.str(v, where)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		p.errf(v, "%s: %q is not a count (a whole number of segments, e.g. 12)", where, s)
+	}
+	return n
 }
 
 func (p *parser) choice(v *yaml.Node, where string, choices ...string) string {
