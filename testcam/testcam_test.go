@@ -71,6 +71,7 @@ func TestFixturesProbe(t *testing.T) {
 	}
 	for _, name := range Fixtures() {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel() // mostly waiting on real-time streams
 			c := startCam(t, Options{Fixture: name})
 			got, err := probeCodecs(t, "tcp", c.URL())
 			if err != nil {
@@ -96,6 +97,7 @@ func decodeErrors(t *testing.T, transport, url string, seconds string) string {
 }
 
 func TestDecodeH264PCMA(t *testing.T) {
+	t.Parallel()
 	for _, transport := range []string{"tcp", "udp"} {
 		t.Run(transport, func(t *testing.T) {
 			c := startCam(t, Options{})
@@ -131,6 +133,7 @@ func TestDecodeAllFixtures(t *testing.T) {
 }
 
 func TestAuth(t *testing.T) {
+	t.Parallel()
 	c := startCam(t, Options{User: "cam", Pass: "s3cret", Path: "/live/main"})
 	if strings.Contains(c.URL(), "s3cret") || !strings.HasSuffix(c.URL(), "/live/main") {
 		t.Fatalf("URL() = %q", c.URL())
@@ -158,6 +161,7 @@ func TestAuth(t *testing.T) {
 }
 
 func TestStopRestartSameAddress(t *testing.T) {
+	t.Parallel()
 	c := startCam(t, Options{Fixture: "h264"})
 	url, addr := c.URL(), c.Addr()
 	if _, err := probeCodecs(t, "tcp", url); err != nil {

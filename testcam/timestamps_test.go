@@ -82,6 +82,7 @@ func steps(t *testing.T, what string, ts []uint32, step, jumpStep uint32) int {
 // The fixture loops (10 s) without a break in the timestamps, JumpTimestamps
 // moves all tracks forward once, and a restart looks like a rebooted camera.
 func TestTimestampsLoopJumpRestart(t *testing.T) {
+	t.Parallel()
 	c := startCam(t, Options{Fixture: "h264_pcma"})
 	l, stop := readRTP(t, c.URL(), gortsplib.TransportTCP)
 	defer stop()
