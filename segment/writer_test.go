@@ -12,7 +12,7 @@ import (
 
 var testStart = time.Date(2024, 3, 23, 10, 20, 0, 0, time.FixedZone("", -5*3600))
 
-func utcScheme(t *testing.T) *layout.Scheme {
+func utcScheme(t testing.TB) *layout.Scheme {
 	s, err := layout.New("%Y%m%dT%H%M%S%z.mp4", "", true)
 	if err != nil {
 		t.Fatal(err)
