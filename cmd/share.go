@@ -1,18 +1,213 @@
 package cmd
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
 
+	"github.com/rclone/rclone/fs/fspath"
 	"github.com/spf13/cobra"
+
+	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/share"
+	"github.com/camshare/camshare/units"
 )
 
-// STUB: replaced by the share work.
+// shareFlags are the command line of `camshare share`.
+type shareFlags struct {
+	ro                                   remote.Options
+	last, date, from, to, camera, expire string
+	out, title, dir, name                string
+	asJSON, qr, page, utc                bool
+}
+
 func newShareCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
-		Use:   "share",
-		Short: "share (not built yet)",
+	var sf shareFlags
+	c := &cobra.Command{
+		Use:   "share REMOTE:FOLDER [--last 1h | --date YYYYMMDD | --from T --to T] [--page] [--qr]",
+		Short: "Print links family can open, or upload a page that plays the footage",
+		Long: `Select segments by the time in their names (only the folders needed are listed)
+and print one public link per segment (rclone's PublicLink), or with --page
+upload FOLDER/index.html: one self-contained page that plays the selection back
+to back, newest first, on a phone, and follows new segments while the selection
+is open (--last, or --from without --to). ship --update-page keeps it live.
+
+Links need a backend that makes them: S3-compatible stores (presigned URLs, at
+most 7 days; the page renders and plays there), B2, Drive, pCloud, Mega, Box,
+Dropbox, OneDrive (their links open the provider's viewer: fine to send, but the
+page can't play them). Local folders, SFTP, WebDAV, FTP and SMB have no links; a
+crypt remote's links point at ciphertext. --page on a local folder writes a page
+with relative links to open from disk.`,
+		Example: `  camshare share s3:bucket/cam --last 2h
+  camshare share s3:bucket/cam --date 20240323 --json
+  camshare share s3:bucket --camera garden --from "yesterday 18:00" --to 21:00
+  camshare share s3:bucket/cam --page --qr
+  camshare share /sdcard/camshare --page`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return errors.New("share: not built yet")
+			return runShare(c, g, &sf, args[0])
 		},
 	}
+	f := c.Flags()
+	f.StringVar(&sf.last, "last", "", "the last D before now (default 1h; 90m, 2h, 7d); a page follows new segments")
+	f.StringVar(&sf.date, "date", "", "one day: YYYYMMDD, today or yesterday")
+	f.StringVar(&sf.from, "from", "", "start: 2024-03-23T10:00, 10:00 (today), \"yesterday 18:00\"")
+	f.StringVar(&sf.to, "to", "", "end (exclusive), same forms as --from; without it the selection stays open")
+	f.StringVar(&sf.camera, "camera", "", "camera folder below FOLDER (multi-camera archives)")
+	f.StringVar(&sf.expire, "expire", "7d", "link lifetime (S3 caps it at 7d; Drive, pCloud, Mega ignore it)")
+	f.BoolVar(&sf.asJSON, "json", false, "print a JSON array: start, end, path, size, url, expires")
+	f.BoolVar(&sf.qr, "qr", false, "also print a QR code of the page link (or of the one link selected)")
+	f.BoolVar(&sf.page, "page", false, "upload FOLDER/index.html, a page that plays the selection, and print its link")
+	f.StringVar(&sf.out, "out", "", "write the page to this local file instead of uploading it (implies --page)")
+	f.StringVar(&sf.title, "title", "", "page title (default: the camera or folder name)")
+	f.StringVar(&sf.dir, "layout", layout.DefaultDir, "folder pattern below REMOTE:FOLDER (strftime)")
+	f.StringVar(&sf.name, "name", layout.DefaultName, "segment name pattern (strftime)")
+	f.BoolVar(&sf.utc, "utc", false, "names are in UTC rather than the local zone")
+	sf.ro.AddFlags(f)
+	return c
+}
+
+func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
+	scheme, err := layout.New(sf.name, sf.dir, sf.utc)
+	if err != nil {
+		return usagef("%v", err)
+	}
+	o := share.Options{Scheme: scheme, Title: sf.title}
+	if err := sf.selection(&o, time.Now(), scheme.Location()); err != nil {
+		return err
+	}
+	if o.Expire, err = units.ParseDuration(sf.expire); err != nil || o.Expire <= 0 {
+		return usagef("--expire %q: want a duration such as 7d or 12h", sf.expire)
+	}
+	if sf.camera != "" {
+		if strings.ContainsAny(sf.camera, "/\\") || sf.camera == ".." {
+			return usagef("--camera %q: want a folder name", sf.camera)
+		}
+		spec = fspath.JoinRootPath(spec, sf.camera)
+	}
+	if o.Title == "" {
+		o.Title = sf.camera
+	}
+	if p, err := fspath.Parse(spec); err == nil && o.Title == "" {
+		if base := path.Base(strings.TrimRight(p.Path, "/")); base != "." && base != "/" {
+			o.Title = base
+		}
+	}
+	log, err := g.logger()
+	if err != nil {
+		return usagef("%v", err)
+	}
+	o.Log = log
+	ctx, err := remote.Setup(c.Context(), sf.ro, log)
+	if err != nil {
+		return err
+	}
+	if o.Dest, err = remote.Open(ctx, spec); err != nil {
+		return err
+	}
+	stdout, stderr := c.OutOrStdout(), c.ErrOrStderr()
+	warn := func(ws []string) {
+		for _, w := range ws {
+			fmt.Fprintf(stderr, "camshare: warning: %s\n", w)
+		}
+	}
+
+	if sf.page || sf.out != "" {
+		o.Out = sf.out
+		// A local folder has no links: its page links relatively and is opened from disk.
+		o.Relative = o.Dest.Features().IsLocal
+		pageURL, ws, err := share.WritePage(ctx, o)
+		warn(ws)
+		if err != nil {
+			return fmt.Errorf("share: %w", err)
+		}
+		fmt.Fprintln(stdout, pageURL)
+		if sf.qr {
+			return share.WriteQR(stdout, pageURL)
+		}
+		return nil
+	}
+
+	links, ws, err := share.Links(ctx, o)
+	warn(ws)
+	if err != nil {
+		return fmt.Errorf("share: %w", err)
+	}
+	if len(links) == 0 {
+		fmt.Fprintf(stderr, "camshare: no segments in %s for that time\n", spec)
+	}
+	if sf.asJSON {
+		if links == nil {
+			links = []share.Link{}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(links); err != nil {
+			return err
+		}
+	} else {
+		printLinks(stdout, links)
+	}
+	if sf.qr {
+		if len(links) != 1 {
+			return fmt.Errorf("share: --qr draws one link and %d were selected: use --page for a page link, or narrow the time", len(links))
+		}
+		return share.WriteQR(stdout, links[0].URL)
+	}
+	return nil
+}
+
+func printLinks(w io.Writer, links []share.Link) {
+	for _, l := range links {
+		fmt.Fprintf(w, "%s  %s\n", l.Start.Format("2006-01-02 15:04:05 -0700"), l.URL)
+	}
+}
+
+// selection turns --last/--date/--from/--to into the options' time range.
+func (sf *shareFlags) selection(o *share.Options, now time.Time, loc *time.Location) error {
+	n := 0
+	for _, set := range []bool{sf.last != "", sf.date != "", sf.from != "" || sf.to != ""} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return usagef("share: use one of --last, --date, or --from/--to")
+	}
+	var err error
+	switch {
+	case sf.date != "":
+		if o.From, o.To, err = share.ParseDate(sf.date, now, loc); err != nil {
+			return usagef("--date: %v", err)
+		}
+	case sf.from != "" || sf.to != "":
+		if sf.from != "" {
+			if o.From, err = share.ParseTime(sf.from, now, loc); err != nil {
+				return usagef("--from: %v", err)
+			}
+		}
+		if sf.to != "" {
+			if o.To, err = share.ParseTime(sf.to, now, loc); err != nil {
+				return usagef("--to: %v", err)
+			}
+			if o.From.IsZero() {
+				o.From = o.To.Add(-share.DefaultWindow) // --to alone: the hour before it
+			}
+			if !o.To.After(o.From) {
+				return usagef("share: --to must be after --from")
+			}
+		}
+	default:
+		o.Window = share.DefaultWindow
+		if sf.last != "" {
+			if o.Window, err = units.ParseDuration(sf.last); err != nil || o.Window <= 0 {
+				return usagef("--last %q: want a duration such as 2h or 7d", sf.last)
+			}
+		}
+	}
+	return nil
 }

@@ -53,7 +53,7 @@ func (e *NoLinksError) Error() string {
 	return fmt.Sprintf("%s (%s) can't make links family can open: %s", e.Remote, e.Backend, e.Why)
 }
 
-const useInstead = "share from an S3-compatible remote (AWS S3, Cloudflare R2, Backblaze B2, Wasabi, MinIO) for links and the page, or Drive/pCloud/Mega for links"
+const useInstead = "use an S3-compatible remote (AWS S3, Cloudflare R2, Backblaze B2, Wasabi, MinIO) for links and the page, or Drive/pCloud/Mega for links"
 
 // checkLinks refuses remotes whose links would not work for family: no
 // PublicLink at all, or crypt anywhere in the chain (its links point at
@@ -77,7 +77,7 @@ func checkLinks(f fs.Fs) (string, error) {
 	why := "rclone has no public links for this backend; " + useInstead
 	switch name {
 	case "local":
-		why = "a local folder has no web address; use --page to write a page with relative links that plays from disk, or " + useInstead
+		why = "a local folder has no web address; --page writes a page with relative links that plays from disk, or " + useInstead
 	case "sftp", "webdav", "ftp", "smb":
 		why = "it is a server people log in to, rclone has no public links for it; " + useInstead
 	}

@@ -1,0 +1,165 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rclone/rclone/fs/config/obscure"
+	"github.com/rclone/rclone/fs/operations"
+
+	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/remote"
+)
+
+// shareRun runs camshare with a config file that does not exist, so the
+// tests never read the user's remotes.
+func shareRun(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	args = append(args, "--config", filepath.Join(t.TempDir(), "none.conf"))
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestShareCommandS3(t *testing.T) {
+	ctx := context.Background()
+	srv := rclonetest.S3(t)
+	f, err := remote.Open(ctx, srv.Remote+"/garden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _ := layout.New(layout.DefaultName, layout.DefaultDir, true)
+	now := time.Now()
+	var bodies []string
+	for _, ago := range []time.Duration{90, 40, 20, 5} {
+		p, _ := s.RemotePath(s.Name(now.Add(-ago * time.Minute)))
+		body := "segment " + p
+		if _, err := operations.Rcat(ctx, f, p, io.NopCloser(strings.NewReader(body)), now, nil); err != nil {
+			t.Fatal(err)
+		}
+		if ago < 60 {
+			bodies = append(bodies, body)
+		}
+	}
+
+	code, out, errs := shareRun(t, "share", srv.Remote, "--camera", "garden", "--utc", "--expire", "30d", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var links []struct {
+		Start, Path, URL string
+		End, Expires     *string
+		Size             int64
+	}
+	if err := json.Unmarshal([]byte(out), &links); err != nil {
+		t.Fatalf("--json output: %v\n%s", err, out)
+	}
+	if len(links) != 3 {
+		t.Fatalf("default --last 1h gave %d links, want 3:\n%s", len(links), out)
+	}
+	for i, l := range links {
+		if got := get(t, l.URL); got != bodies[i] || l.Size != int64(len(bodies[i])) || l.Expires == nil {
+			t.Errorf("link %d: served %q, size %d, expires %v", i, got, l.Size, l.Expires)
+		}
+	}
+	if !strings.Contains(errs, "warning: s3 links expire after at most 7d") {
+		t.Errorf("no plain warning about the S3 cap on stderr: %q", errs)
+	}
+
+	code, out, _ = shareRun(t, "share", srv.Remote+"/garden", "--utc", "--last", "30m")
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); code != 0 || len(lines) != 2 || !strings.Contains(lines[0], " http://") {
+		t.Fatalf("--last 30m: exit %d, %q", code, out)
+	}
+	if code, _, errs = shareRun(t, "share", srv.Remote+"/garden", "--utc", "--qr"); code != 1 || !strings.Contains(errs, "--page") {
+		t.Fatalf("--qr over 3 links: exit %d, %q", code, errs)
+	}
+	code, out, errs = shareRun(t, "share", srv.Remote+"/garden", "--utc", "--last", "10m", "--qr")
+	if code != 0 || !strings.Contains(out, "█") {
+		t.Fatalf("--qr of one link: exit %d %q %q", code, out, errs)
+	}
+
+	code, out, errs = shareRun(t, "share", srv.Remote+"/garden", "--utc", "--page", "--qr")
+	if code != 0 {
+		t.Fatalf("--page: exit %d: %s", code, errs)
+	}
+	pageURL := strings.SplitN(out, "\n", 2)[0]
+	if page := get(t, pageURL); !strings.Contains(page, "<video") || !strings.Contains(page, "<title>garden</title>") {
+		t.Fatalf("page at %s:\n%.300s", pageURL, page)
+	}
+	if !strings.Contains(out, "▀") {
+		t.Errorf("no QR code after the page link")
+	}
+}
+
+func TestShareCommandRefuses(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "cam"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s3 := rclonetest.S3(t)
+	dav := rclonetest.WebDAV(t)
+	for name, spec := range map[string]string{
+		"local":  dir,
+		"webdav": dav.Remote,
+		"crypt":  `:crypt,password=` + obscure.MustObscure("pw") + `,remote="` + s3.Remote + `/enc":`,
+	} {
+		code, _, errs := shareRun(t, "share", spec)
+		lines := strings.Split(strings.TrimSpace(errs), "\n")
+		last := lines[len(lines)-1] // rclone may log a notice about the missing config first
+		if code != 1 || !strings.HasPrefix(last, "camshare: share: ") || !strings.Contains(last, "can't make links") {
+			t.Errorf("%s: exit %d, stderr %q", name, code, errs)
+		}
+	}
+	for _, args := range [][]string{
+		{"share", dir, "--last", "1h", "--date", "20240323"},
+		{"share", dir, "--from", "soon"},
+		{"share", dir, "--from", "10:00", "--to", "09:00"},
+		{"share", dir, "--expire", "forever"},
+		{"share", dir, "--camera", "../x"},
+		{"share"},
+	} {
+		if code, _, errs := shareRun(t, args...); code != 2 {
+			t.Errorf("%q: exit %d (%s), want 2", args, code, errs)
+		}
+	}
+}
+
+// A local folder gets a page with relative links, opened from disk.
+func TestShareCommandLocalPage(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := shareRun(t, "share", dir, "--page")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if got := strings.TrimSpace(out); got != filepath.Join(dir, "index.html") {
+		t.Fatalf("printed %q", got)
+	}
+	for _, name := range []string{"index.html", "index.js", "index.json"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %d: %.200s", resp.StatusCode, b)
+	}
+	return string(b)
+}
