@@ -1,13 +1,3 @@
-// Package share turns what ship uploaded into things family can open on a
-// phone: one public link per segment, and a self-contained page that plays
-// the selection back to back in one <video> and follows new segments live.
-//
-// Segments are selected by time through archive (only the folders a range
-// needs are listed) and their names are read through layout. Links come from
-// rclone's PublicLink, so what a link is depends on the backend: a presigned
-// URL on S3-compatible stores (capped at 7 days), a share link on Drive,
-// pCloud, Mega (which ignore expiry), nothing at all on local, SFTP, WebDAV,
-// FTP and SMB.
 package share
 
 import (
