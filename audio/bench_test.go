@@ -1,26 +1,37 @@
 package audio
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/camshare/camshare/audio/internal/goaac/enc"
 )
 
-// BenchmarkTranscode measures the transcoder's time per second of camera
-// audio (ms/audio-s: wall time of one goroutine, so CPU time), fed in 20 ms
+// BenchmarkTranscode measures the transcoder's CPU time (process user+sys,
+// garbage collection included) per second of camera audio, fed in 20 ms
 // packets like RTP. bench/audio.sh compares the same work with ffmpeg.
 func BenchmarkTranscode(b *testing.B) {
 	benchCoder(b, aacCoder)
 }
 
-// BenchmarkCoders compares the encoder's coders on the same audio: time, and
-// the SNR of the ffmpeg-decoded result against the input (untimed).
+func benchCoder(b *testing.B, coder enc.CoderKind) {
+	benchConfig(b, enc.Config{SampleRate: sampleRate, Bitrate: aacBitrate, Channels: 1, Coder: coder})
+}
+
+// BenchmarkCoders compares the encoder's coders and a few bitrates on the
+// same audio: CPU, the bitrate reached, and the SNR of the ffmpeg-decoded
+// result against the input (computed untimed). It is how the defaults (fast
+// coder, 48 kbit/s target) were chosen.
 func BenchmarkCoders(b *testing.B) {
 	for _, c := range []struct {
 		name  string
 		coder enc.CoderKind
 	}{{"fast", enc.CoderFast}, {"twoloop", enc.CoderTwoLoop}, {"nmr", enc.CoderNMR}} {
-		b.Run(c.name, func(b *testing.B) { benchCoder(b, c.coder) })
+		for _, br := range []int{24000, 32000, 48000} {
+			b.Run(fmt.Sprintf("%s/%dk", c.name, br/1000), func(b *testing.B) {
+				benchConfig(b, enc.Config{SampleRate: sampleRate, Bitrate: br, Channels: 1, Coder: c.coder})
+			})
+		}
 	}
 }
 
@@ -28,7 +39,7 @@ const benchSeconds = 10
 
 var benchInput []byte
 
-func benchCoder(b *testing.B, coder enc.CoderKind) {
+func benchConfig(b *testing.B, cfg enc.Config) {
 	if benchInput == nil {
 		benchInput = cameraG711(b, benchSeconds, false)
 	}
@@ -36,8 +47,9 @@ func benchCoder(b *testing.B, coder enc.CoderKind) {
 	var last []AU
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := cpuSeconds()
 	for range b.N {
-		tr, err := newTranscoder(false, coder)
+		tr, err := newTranscoder(false, cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -55,14 +67,15 @@ func benchCoder(b *testing.B, coder enc.CoderKind) {
 		}
 		last = append(last, aus...)
 	}
+	cpu := cpuSeconds() - cpu0
 	b.StopTimer()
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N)/benchSeconds, "ms/audio-s")
+	b.ReportMetric(cpu*1000/float64(b.N)/benchSeconds, "cpu-ms/audio-s")
 	n := 0
 	for _, au := range last {
 		n += len(au.Data)
 	}
 	b.ReportMetric(float64(n*8)/benchSeconds/1000, "kbit/s")
-	tr, _ := newTranscoder(false, coder)
+	tr, _ := newTranscoder(false, cfg)
 	dec := decodeToFloat(b, writeADTS(b, tr, last))
 	b.ReportMetric(snrDB(decodeG711(b, g, false), dec, encoderDelay), "snr-dB")
 }

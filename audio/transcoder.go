@@ -25,9 +25,11 @@ const (
 	// encoder's priming: its output starts one frame before its input.
 	frameSize    = 1024
 	encoderDelay = frameSize
-	// aacBitrate: 32 kbit/s mono (4 bits per sample) codes 4 kHz
-	// telephone-band audio transparently for a camera microphone.
-	aacBitrate = 32000
+	// aacBitrate is the target of the reference `ffmpeg -b:a 48k`; at 8 kHz
+	// the fast coder reaches about 42 kbit/s and decodes within 36 dB SNR of
+	// the G.711 input (ffmpeg's own: 39 dB), for no more CPU than at
+	// 32 kbit/s (31 dB). BenchmarkCoders has the figures.
+	aacBitrate = 48000
 	// maxSilenceFill: forward gaps in pts up to 256 ms (lost packets) are
 	// filled with silence so audio keeps its place relative to video.
 	// Larger gaps restart the stream at the new pts. Two frames is also the
@@ -84,23 +86,25 @@ type auRef struct {
 // NewG711Transcoder returns a transcoder for µ-law (PCMU) when mulaw is true,
 // otherwise A-law (PCMA).
 func NewG711Transcoder(mulaw bool) (*Transcoder, error) {
-	return newTranscoder(mulaw, aacCoder)
-}
-
-// aacCoder is the encoder's fast coder (FFmpeg's constrained two-loop
-// search): the cheapest of the three; BenchmarkCoders measures all of them.
-const aacCoder = enc.CoderFast
-
-func newTranscoder(mulaw bool, coder enc.CoderKind) (*Transcoder, error) {
-	t := &Transcoder{table: alawTable}
-	if mulaw {
-		t.table = mulawTable
-	}
-	t.cfg = enc.Config{
+	return newTranscoder(mulaw, enc.Config{
 		SampleRate: sampleRate,
 		Bitrate:    aacBitrate,
 		Channels:   1,
-		Coder:      coder,
+		Coder:      aacCoder,
+	})
+}
+
+// aacCoder is the encoder's fast coder (FFmpeg's constrained two-loop
+// search): a third of the CPU of the others (BenchmarkCoders), which keeps the
+// transcoder at about a fifth of ffmpeg's CPU (bench/audio.sh).
+const aacCoder = enc.CoderFast
+
+// newTranscoder takes the encoder settings from the benchmarks, which
+// compare coders and bitrates.
+func newTranscoder(mulaw bool, cfg enc.Config) (*Transcoder, error) {
+	t := &Transcoder{table: alawTable, cfg: cfg}
+	if mulaw {
+		t.table = mulawTable
 	}
 	e, err := enc.New(t.cfg)
 	if err != nil {

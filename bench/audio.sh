@@ -2,8 +2,8 @@
 # Compares the CPU cost of camshare's pure-Go G.711 -> AAC-LC transcoder
 # (package audio) with the reference `ffmpeg -c:a aac -b:a 48k` on the same
 # 60 s of camera-like G.711 (synthetic speech over pink noise), and prints
-# the ratio. Each side runs $RUNS times (default 3); the fastest run counts,
-# which is the least disturbed by other load. A 1 s run of each measures
+# the ratio. Each side runs $RUNS times (default 5), alternating; the fastest
+# run counts, which is the least disturbed by other load. A 1 s run of each measures
 # process start-up, so the steady-state ratio (what a recorder running for
 # hours pays per second of audio) is printed too.
 #
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 law=${LAW:-alaw}
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 seconds=60
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -39,19 +39,16 @@ camshare() { # input output
 reference() { # input output
   ffmpeg -nostdin -v error -y -f "$law" -ar 8000 -ac 1 -i "$1" -c:a aac -b:a 48k "$2"
 }
-best() { # label function input output: fastest of $runs runs
-  local b="" t
-  for _ in $(seq "$runs"); do
-    t=$(cpu "$2" "$3" "$4")
-    if [ -z "$b" ] || awk -v t="$t" -v b="$b" 'BEGIN { exit !(t < b) }'; then b=$t; fi
-  done
-  echo "$b"
-}
-
-go_full=$(best camshare camshare "$tmp/in.$law" "$tmp/go.aac")
-ff_full=$(best ffmpeg reference "$tmp/in.$law" "$tmp/ff.m4a")
-go_start=$(best camshare camshare "$tmp/short.$law" "$tmp/go-short.aac")
-ff_start=$(best ffmpeg reference "$tmp/short.$law" "$tmp/ff-short.m4a")
+# Runs alternate between the two sides so changing load on a shared machine
+# hits both alike; the fastest run of each counts.
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
+go_full="" ff_full="" go_start="" ff_start=""
+for _ in $(seq "$runs"); do
+  go_full=$(min "$go_full" "$(cpu camshare "$tmp/in.$law" "$tmp/go.aac")")
+  ff_full=$(min "$ff_full" "$(cpu reference "$tmp/in.$law" "$tmp/ff.m4a")")
+  go_start=$(min "$go_start" "$(cpu camshare "$tmp/short.$law" "$tmp/go-short.aac")")
+  ff_start=$(min "$ff_start" "$(cpu reference "$tmp/short.$law" "$tmp/ff-short.m4a")")
+done
 
 # Both outputs must be real AAC-LC of the right length, or the numbers mean nothing.
 for f in "$tmp/go.aac" "$tmp/ff.m4a"; do
@@ -65,7 +62,7 @@ samples=$(ffmpeg -nostdin -v error -i "$tmp/go.aac" -f s16le - | wc -c)
 
 awk -v gf="$go_full" -v ff="$ff_full" -v gs="$go_start" -v fs="$ff_start" -v s="$seconds" -v law="$law" -v runs="$runs" 'BEGIN {
   printf "G.711 (%s) -> AAC-LC, %d s of camera-like audio, CPU seconds (user+sys), best of %d\n", law, s, runs
-  printf "  %-32s %7.3f s  (1 s input: %.3f s)\n", "camshare audio (pure Go, 32k)", gf, gs
+  printf "  %-32s %7.3f s  (1 s input: %.3f s)\n", "camshare audio (pure Go, 48k)", gf, gs
   printf "  %-32s %7.3f s  (1 s input: %.3f s)\n", "ffmpeg -c:a aac -b:a 48k", ff, fs
   printf "  ratio camshare/ffmpeg, whole run:      %.2f\n", gf / ff
   gd = gf - gs; fd = ff - fs
