@@ -1,8 +1,8 @@
 // Package audio converts the G.711 audio of cheap IP cameras (PCMA/PCMU,
 // 8 kHz mono), which MP4 players and browsers cannot play, into AAC-LC, which
 // plays with sound in Chromium, Firefox, Safari/iPhone, Android and VLC. It is
-// pure Go (github.com/tphakala/go-aac, LGPL-2.1-or-later, a port of FFmpeg's
-// native AAC encoder).
+// pure Go: the encoder is go-aac's port of FFmpeg's native AAC encoder
+// (LGPL-2.1-or-later), vendored under internal/goaac so it can code 8 kHz.
 package audio
 
 import (
@@ -23,12 +23,12 @@ const (
 	sampleRate = 8000
 	// frameSize is the samples per AAC-LC access unit, and encoderDelay the
 	// encoder's priming: its output starts one frame before its input.
-	frameSize    = 1024
+	frameSize    = SamplesPerAU
 	encoderDelay = frameSize
 	// aacBitrate is the target of the reference `ffmpeg -b:a 48k`; at 8 kHz
-	// the fast coder reaches about 42 kbit/s and decodes within 36 dB SNR of
-	// the G.711 input (ffmpeg's own: 39 dB), for no more CPU than at
-	// 32 kbit/s (31 dB). BenchmarkCoders has the figures.
+	// the fast coder reaches about 42 kbit/s and its output decodes to 36 dB
+	// SNR against the G.711 input (ffmpeg's own: 39 dB), for no more CPU than
+	// at 32 kbit/s (31 dB). BenchmarkCoders has the figures.
 	aacBitrate = 48000
 	// maxSilenceFill: forward gaps in pts up to 256 ms (lost packets) are
 	// filled with silence so audio keeps its place relative to video.
@@ -41,6 +41,10 @@ const (
 	// jump and restarts the stream.
 	maxOverlapTrim = sampleRate / 10
 )
+
+// SamplesPerAU is the duration of every AU in SampleRate ticks (the fMP4
+// sample duration).
+const SamplesPerAU = 1024
 
 // AU is one AAC-LC access unit: 1024 samples at SampleRate starting at PTS
 // (in SampleRate ticks). Data belongs to the caller.

@@ -308,3 +308,27 @@ func TestWriteAfterFlushStartsNewStream(t *testing.T) {
 		t.Fatalf("flush of a flushed transcoder: %v %v", aus, err)
 	}
 }
+
+// TestUnitCount: n samples make one priming unit plus ceil(n/1024) units,
+// whether or not n fills the last frame exactly.
+func TestUnitCount(t *testing.T) {
+	for _, n := range []int{1, 1023, 1024, 1025, 2048, 5000} {
+		tr, err := NewG711Transcoder(true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		aus := transcodePackets(t, tr, bytes.Repeat([]byte{0x80}, n), 42)
+		if want := 1 + (n+SamplesPerAU-1)/SamplesPerAU; len(aus) != want {
+			t.Fatalf("%d samples: %d units, want %d", n, len(aus), want)
+		}
+		for k, au := range aus {
+			if want := int64(42 - SamplesPerAU + SamplesPerAU*k); au.PTS != want {
+				t.Fatalf("%d samples: unit %d PTS %d, want %d", n, k, au.PTS, want)
+			}
+		}
+		pcm := decodeToFloat(t, writeADTS(t, tr, aus))
+		if len(pcm) != len(aus)*SamplesPerAU {
+			t.Fatalf("%d samples: decoded %d, want %d", n, len(pcm), len(aus)*SamplesPerAU)
+		}
+	}
+}
