@@ -1,0 +1,66 @@
+package ship
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+
+	"github.com/camshare/camshare/units"
+)
+
+// enforceCap deletes the oldest waiting segments, across all cameras, while
+// the queue holds more than MaxLocal bytes or a folder's disk has less than
+// MinFree free: during a long outage the phone must keep recording the
+// present rather than fill up with the past. A segment being uploaded is
+// left alone. Each deletion is a warning and counted in Stats.Dropped.
+func (s *Shipper) enforceCap() {
+	if s.o.MaxLocal <= 0 && s.o.MinFree <= 0 {
+		return
+	}
+	type cand struct {
+		src *source
+		it  item
+	}
+	var all []cand
+	var total int64
+	for _, src := range s.sources {
+		for _, it := range src.q.idle() {
+			all = append(all, cand{src, it})
+		}
+		_, b, _, _ := src.q.summary()
+		total += b
+	}
+	sort.Slice(all, func(i, j int) bool { return before(&all[i].it, &all[j].it) })
+	for _, c := range all {
+		over := s.o.MaxLocal > 0 && total > s.o.MaxLocal
+		low := s.o.MinFree > 0 && s.lowOnDisk()
+		if !over && !low {
+			return
+		}
+		if !c.src.q.take(c.it.name) {
+			continue
+		}
+		path := filepath.Join(c.src.Dir, c.it.name)
+		if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+			s.log.Error("cannot delete segment to free space", "file", path, "err", err)
+			continue
+		}
+		total -= c.it.size
+		s.count(func(st *Stats) { st.Dropped++ })
+		reason := "--max-local " + units.FormatSize(s.o.MaxLocal)
+		if !over {
+			reason = "--min-free " + units.FormatSize(s.o.MinFree)
+		}
+		s.log.Warn("deleted an unshipped segment to stay within "+reason, "camera", c.src.Name, "file", path, "bytes", c.it.size)
+	}
+}
+
+// lowOnDisk: some camera folder's file system has less than MinFree free.
+func (s *Shipper) lowOnDisk() bool {
+	for _, src := range s.sources {
+		if free, ok := freeBytes(src.Dir); ok && free < s.o.MinFree {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,158 @@
+package ship
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+
+	"github.com/rclone/rclone/fs"
+	"github.com/rclone/rclone/fs/hash"
+	"github.com/rclone/rclone/fs/operations"
+)
+
+// errGone: the local file vanished (the cap, or a person, deleted it).
+var errGone = errors.New("local file gone")
+
+// maxCollisions bounds the search for a free STEM_N name.
+const maxCollisions = 100
+
+// move ships one segment: it finds where it goes, copies it there, has rclone
+// verify the copy (size, and hash where both sides have one) and only then
+// deletes the local file. It returns the remote path used and whether bytes
+// were uploaded (false: an identical copy was already there).
+//
+// A different file already at the remote path is never overwritten; the
+// segment goes to STEM_1.mp4 (then _2 …) in the same folder. The one
+// exception is a torn copy, a strict prefix of the local file, left by an
+// upload that was killed on a backend that writes in place: the retry
+// replaces it.
+func (s *Shipper) move(ctx context.Context, src *source, name string) (remote string, uploaded bool, err error) {
+	local, err := src.local.NewObject(ctx, name)
+	if errors.Is(err, fs.ErrorObjectNotFound) {
+		return "", false, errGone
+	}
+	if err != nil {
+		return "", false, err
+	}
+	want, err := s.scheme.RemotePath(name)
+	if err != nil {
+		return "", false, err
+	}
+	for n := 0; n < maxCollisions; n++ {
+		remote = want
+		if n > 0 {
+			remote = path.Join(path.Dir(want), s.scheme.Unique(name, n))
+		}
+		existing, err := src.Dest.NewObject(ctx, remote)
+		if errors.Is(err, fs.ErrorObjectNotFound) {
+			return remote, true, operations.MoveFile(ctx, src.Dest, src.local, remote, name)
+		}
+		if err != nil {
+			return "", false, err
+		}
+		v, err := compare(ctx, local, existing)
+		if err != nil {
+			return "", false, err
+		}
+		switch v {
+		case same:
+			if fs.GetConfig(ctx).DryRun {
+				return remote, false, nil
+			}
+			return remote, false, local.Remove(ctx)
+		case torn:
+			s.log.Warn("replacing an incomplete remote copy", "camera", src.Name, "remote", remote,
+				"remote_size", existing.Size(), "size", local.Size())
+			return remote, true, operations.MoveFile(ctx, src.Dest, src.local, remote, name)
+		}
+		s.log.Warn("a different file is already on the remote; keeping both", "camera", src.Name,
+			"remote", remote, "remote_size", existing.Size(), "size", local.Size())
+	}
+	return "", false, fmt.Errorf("%s: %d different files already on the remote under its name", name, maxCollisions)
+}
+
+type verdict int
+
+const (
+	different verdict = iota
+	same
+	torn // the remote holds a strict prefix of the local file
+)
+
+// compare tells whether the remote object is the local segment. Equal sizes
+// compare by hash when both sides have a common one, else by content; a
+// shorter remote object is torn if its bytes are the local file's first ones.
+func compare(ctx context.Context, local, remote fs.Object) (verdict, error) {
+	ls, rs := local.Size(), remote.Size()
+	switch {
+	case rs == ls:
+		if ht := local.Fs().Hashes().Overlap(remote.Fs().Hashes()).GetOne(); ht != hash.None {
+			lh, err := local.Hash(ctx, ht)
+			if err != nil {
+				return different, err
+			}
+			rh, err := remote.Hash(ctx, ht)
+			if err != nil {
+				return different, err
+			}
+			if lh != "" && rh != "" {
+				if lh == rh {
+					return same, nil
+				}
+				return different, nil
+			}
+		}
+		eq, err := samePrefix(ctx, local, remote, ls)
+		if eq {
+			return same, err
+		}
+		return different, err
+	case rs >= 0 && rs < ls:
+		eq, err := samePrefix(ctx, local, remote, rs)
+		if eq {
+			return torn, err
+		}
+		return different, err
+	}
+	return different, nil
+}
+
+// samePrefix compares the first n bytes of both objects. It downloads the
+// remote one, which only happens after a crash or a name clash.
+func samePrefix(ctx context.Context, a, b fs.Object, n int64) (bool, error) {
+	ra, err := a.Open(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer ra.Close()
+	rb, err := b.Open(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer rb.Close()
+	ba, bb := make([]byte, 64<<10), make([]byte, 64<<10)
+	la, lb := io.LimitReader(ra, n), io.LimitReader(rb, n)
+	for {
+		na, ea := io.ReadFull(la, ba)
+		nb, eb := io.ReadFull(lb, bb)
+		if na != nb || !bytes.Equal(ba[:na], bb[:nb]) {
+			return false, nil
+		}
+		if ea != nil || eb != nil {
+			if (ea == io.EOF || ea == io.ErrUnexpectedEOF) && (eb == io.EOF || eb == io.ErrUnexpectedEOF) {
+				return true, nil
+			}
+			return false, errors.Join(noEOF(ea), noEOF(eb))
+		}
+	}
+}
+
+func noEOF(err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return nil
+	}
+	return err
+}

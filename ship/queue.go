@@ -1,0 +1,133 @@
+package ship
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// item is one closed segment waiting in a camera's folder.
+type item struct {
+	name     string
+	start    time.Time // from the name: the queue's order
+	size     int64
+	inflight bool // a transfer is running; the cap must not delete it
+}
+
+// queue holds one camera's waiting segments, oldest first, then by name
+// (two names with one start time, e.g. STEM.mp4 and STEM_1.mp4).
+type queue struct {
+	mu    sync.Mutex
+	items []*item       // sorted
+	wake  chan struct{} // signalled when something is added
+}
+
+func newQueue() *queue { return &queue{wake: make(chan struct{}, 1)} }
+
+func before(a, b *item) bool {
+	if !a.start.Equal(b.start) {
+		return a.start.Before(b.start)
+	}
+	return a.name < b.name
+}
+
+// add queues a segment or updates its size; it reports whether it was new.
+func (q *queue) add(name string, start time.Time, size int64) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, it := range q.items {
+		if it.name == name {
+			it.size = size
+			return false
+		}
+	}
+	it := &item{name: name, start: start, size: size}
+	i := sort.Search(len(q.items), func(i int) bool { return before(it, q.items[i]) })
+	q.items = append(q.items, nil)
+	copy(q.items[i+1:], q.items[i:])
+	q.items[i] = it
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	return true
+}
+
+// next marks the oldest segment in flight and returns a copy of it.
+func (q *queue) next() (item, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.items) == 0 {
+		return item{}, false
+	}
+	q.items[0].inflight = true
+	return *q.items[0], true
+}
+
+// done ends a transfer attempt; remove drops the segment from the queue.
+func (q *queue) done(name string, remove bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for i, it := range q.items {
+		if it.name == name {
+			if remove {
+				q.items = append(q.items[:i], q.items[i+1:]...)
+			} else {
+				it.inflight = false
+			}
+			return
+		}
+	}
+}
+
+// keepOnly drops queued segments not in present (deleted behind our back),
+// except one in flight.
+func (q *queue) keepOnly(present map[string]bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	kept := q.items[:0]
+	for _, it := range q.items {
+		if present[it.name] || it.inflight {
+			kept = append(kept, it)
+		}
+	}
+	q.items = kept
+}
+
+// idle copies of the queue for the cap: everything not in flight.
+func (q *queue) idle() []item {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []item
+	for _, it := range q.items {
+		if !it.inflight {
+			out = append(out, *it)
+		}
+	}
+	return out
+}
+
+// take removes name if it is not in flight; the cap deletes only what it took.
+func (q *queue) take(name string) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for i, it := range q.items {
+		if it.name == name && !it.inflight {
+			q.items = append(q.items[:i], q.items[i+1:]...)
+			return true
+		}
+	}
+	return false
+}
+
+func (q *queue) summary() (n int, bytes int64, first string, start time.Time) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, it := range q.items {
+		bytes += it.size
+	}
+	if len(q.items) > 0 {
+		first, start = q.items[0].name, q.items[0].start
+	}
+	return len(q.items), bytes, first, start
+}

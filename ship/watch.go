@@ -1,0 +1,70 @@
+package ship
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// watch queues segments as they appear and rescans every Rescan, until ctx
+// ends. The recorder renames NAME.tmp to NAME.mp4 when a segment is closed;
+// inotify reports the new name as a Create, which is the trigger. The rescan
+// catches what inotify misses (Android shared storage, FUSE, NFS), and if
+// inotify cannot be had at all, the rescan alone still ships everything.
+func (s *Shipper) watch(ctx context.Context) {
+	byDir := map[string]*source{}
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		s.log.Warn("no file notifications; relying on the rescan", "every", s.o.Rescan, "err", err)
+	}
+	var events chan fsnotify.Event
+	var errs chan error
+	if w != nil {
+		defer w.Close()
+		events, errs = w.Events, w.Errors
+		for _, src := range s.sources {
+			dir := filepath.Clean(src.Dir)
+			byDir[dir] = src
+			if err := w.Add(dir); err != nil {
+				s.log.Warn("cannot watch folder; relying on the rescan", "dir", dir, "every", s.o.Rescan, "err", err)
+			}
+		}
+	}
+	tick := time.NewTicker(s.o.Rescan)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-events:
+			// Write too: a file copied in by hand appears before it is
+			// complete; its later writes refresh its size. rclone's local
+			// backend refuses to upload a file that changes while read.
+			if !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Write) {
+				continue
+			}
+			if src := byDir[filepath.Dir(ev.Name)]; src != nil {
+				if src.offer(s.scheme, filepath.Base(ev.Name)) {
+					s.enforceCap()
+				}
+			}
+		case err := <-errs:
+			// Overflow and the like: the rescan makes up for lost events.
+			s.log.Debug("file notification error; rescanning", "err", err)
+			s.rescan()
+		case <-tick.C:
+			s.rescan()
+		}
+	}
+}
+
+func (s *Shipper) rescan() {
+	for _, src := range s.sources {
+		if err := src.scan(s.scheme); err != nil {
+			s.log.Warn("cannot read folder", "camera", src.Name, "dir", src.Dir, "err", err)
+		}
+	}
+	s.enforceCap()
+}
