@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/camshare/camshare/archive"
 )
 
 // ErrNoPage is RefreshIndex's answer when there is no page (no index) in the
@@ -135,8 +137,11 @@ func readIndex(ctx context.Context, o *Options) (*index, error) {
 func buildIndex(ctx context.Context, o *Options, old *index) (*index, []string, error) {
 	now := o.now()
 	ix := o.settings(now)
-	segs, err := selectSegments(ctx, o)
-	if err != nil {
+	var segs []archive.Segment
+	var err error
+	if old != nil && len(o.Added) > 0 {
+		segs = merge(o, old.Segments, o.Added)
+	} else if segs, err = selectSegments(ctx, o); err != nil {
 		return nil, nil, err
 	}
 	if o.Relative {
@@ -206,4 +211,25 @@ func RefreshIndex(ctx context.Context, o Options) error {
 		return err
 	}
 	return writeIndex(ctx, &o, ix)
+}
+
+// merge is the selection from an earlier index plus segments just uploaded,
+// without listing: what left the window is dropped, a re-upload replaces.
+func merge(o *Options, known []Link, added []archive.Segment) []archive.Segment {
+	from, to := o.span()
+	byPath := map[string]archive.Segment{}
+	for _, l := range known {
+		byPath[l.Path] = archive.Segment{Path: l.Path, Start: l.Start, Size: l.Size}
+	}
+	for _, s := range added {
+		byPath[s.Path] = s
+	}
+	var out []archive.Segment
+	for _, s := range byPath {
+		if (from.IsZero() || !s.Start.Before(from)) && (to.IsZero() || s.Start.Before(to)) {
+			out = append(out, s)
+		}
+	}
+	archive.Sort(out)
+	return out
 }

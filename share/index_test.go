@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camshare/camshare/archive"
 	"github.com/camshare/camshare/rclonetest"
 	"github.com/camshare/camshare/remote"
 )
@@ -76,4 +77,37 @@ func readStored(t *testing.T, dir string) index {
 		t.Fatal(err)
 	}
 	return ix
+}
+
+// ship --update-page hands over the segment it just uploaded: the index is
+// renewed without listing the remote.
+func TestRefreshAddedWithoutListing(t *testing.T) {
+	ctx := context.Background()
+	srv := rclonetest.S3(t)
+	f, err := remote.Open(ctx, srv.Remote+"/cam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := utcScheme(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	upload(t, ctx, f, s, now.Add(-20*time.Minute), []byte("a"))
+	if _, _, err := WritePage(ctx, Options{Dest: f, Scheme: s, Window: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	p := upload(t, ctx, f, s, now.Add(-5*time.Minute), []byte("bb"))
+	counted := rclonetest.Count(f)
+	added := []archive.Segment{{Path: p, Start: now.Add(-5 * time.Minute), Size: 2}}
+	if err := RefreshIndex(ctx, Options{Dest: counted, Scheme: s, Added: added}); err != nil {
+		t.Fatal(err)
+	}
+	if n := counted.Lists(); n != 0 {
+		t.Errorf("refresh with the added segment listed %d folders: %q", n, counted.Listed())
+	}
+	ix := readStored(t, srv.Root+"/cam")
+	if len(ix.Segments) != 2 || ix.Segments[1].Path != p || ix.Segments[1].URL == "" {
+		t.Fatalf("index after refresh: %+v", ix.Segments)
+	}
+	if body := fetch(t, ix.Segments[1].URL); string(body) != "bb" {
+		t.Errorf("new link serves %q", body)
+	}
 }

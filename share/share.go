@@ -32,8 +32,12 @@ type Options struct {
 	Relative bool          // local-folder remote: relative links (the page is opened from disk)
 	Out      string        // WritePage: write the page to this local file instead of uploading it
 	Poll     time.Duration // how often a live page re-reads its index; 0 = DefaultPoll
-	Log      *slog.Logger
-	Now      func() time.Time // clock for tests; nil = time.Now
+	// Added, for RefreshIndex: segments just uploaded (ship's OnShipped).
+	// With a stored index, they are merged into it without listing the
+	// remote at all: one read, one link, one write per upload.
+	Added []archive.Segment
+	Log   *slog.Logger
+	Now   func() time.Time // clock for tests; nil = time.Now
 }
 
 // Link is one shared segment.
