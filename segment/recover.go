@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,6 +34,9 @@ func Recover(dir string, scheme *layout.Scheme) ([]Info, error) {
 			continue
 		}
 		info, kept, err := recoverOne(dir, scheme, tmp, name)
+		if errors.Is(err, errBusy) {
+			continue
+		}
 		if err != nil {
 			failed++
 			if firstErr == nil {
@@ -50,11 +54,18 @@ func Recover(dir string, scheme *layout.Scheme) ([]Info, error) {
 	return infos, firstErr
 }
 
+// errBusy: another Writer (in this or another process) holds the file.
+var errBusy = errors.New("segment: temp file in use")
+
 // recoverOne recovers one temp file; kept is false if it was removed.
 func recoverOne(dir string, scheme *layout.Scheme, tmp, name string) (Info, bool, error) {
 	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
 	if err != nil {
 		return Info{}, false, fmt.Errorf("segment: recover: %w", err)
+	}
+	if lock(f) {
+		f.Close()
+		return Info{}, false, errBusy
 	}
 	st, err := f.Stat()
 	if err != nil {
@@ -62,6 +73,10 @@ func recoverOne(dir string, scheme *layout.Scheme, tmp, name string) (Info, bool
 		return Info{}, false, fmt.Errorf("segment: recover: %w", err)
 	}
 	s, err := scan(f, st.Size())
+	if err != nil && !errors.Is(err, errNothing) {
+		f.Close()
+		return Info{}, false, fmt.Errorf("segment: recover %s: %w", filepath.Base(tmp), err)
+	}
 	if err != nil || s.fragments == 0 {
 		// No moov or no complete fragment: nothing a player could show.
 		f.Close()

@@ -157,7 +157,7 @@ func TestRecoverLeftovers(t *testing.T) {
 	}
 }
 
-// Recover never touches a segment this process is still writing.
+// Recover never touches a segment that is still being written.
 func TestRecoverSkipsOpenWriter(t *testing.T) {
 	dir := t.TempDir()
 	m := clip(t, "libx264", 2, false)
@@ -165,6 +165,12 @@ func TestRecoverSkipsOpenWriter(t *testing.T) {
 	infos, err := Recover(dir, utcScheme(t))
 	if err != nil || len(infos) != 0 {
 		t.Fatalf("recovered a live segment: %+v %v", infos, err)
+	}
+	// As seen from another process: only the file lock says it is live.
+	open.Delete(w.key)
+	infos, err = Recover(dir, utcScheme(t))
+	if err != nil || len(infos) != 0 {
+		t.Fatalf("recovered a segment locked by its writer: %+v %v", infos, err)
 	}
 	if _, err := w.Close(endOf(m, 0)); err != nil {
 		t.Fatal(err)

@@ -2,9 +2,15 @@ package segment
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 )
+
+// errNothing means a file holds nothing playable (no complete moov): it is
+// safe to delete. Any other scan error is a failure to read, which must
+// never cost the file.
+var errNothing = errors.New("segment: no complete moov")
 
 // Limits that keep a garbage file from making recovery allocate wildly; a
 // real moov is a few kB and a real 1 s fragment's moof a few kB.
@@ -23,27 +29,30 @@ type scanned struct {
 
 // scan reads a segment file of size bytes: ftyp (and anything else) up to
 // the moov, then moof+mdat pairs, stopping at the first pair that is torn
-// or does not make sense. It never fails on bad data after a good moov; it
-// only reports less.
+// or does not make sense. Bad data yields errNothing (no usable moov) or a
+// shorter result, never a panic; only a read failure yields another error.
 func scan(r io.ReaderAt, size int64) (*scanned, error) {
 	var s scanned
 	off := int64(0)
 	for s.moov == nil {
-		typ, _, end, ok := header(r, off, size)
+		typ, _, end, ok, err := header(r, off, size)
+		if err != nil {
+			return nil, err
+		}
 		if !ok {
-			return nil, fmt.Errorf("segment: no complete moov")
+			return nil, errNothing
 		}
 		if typ == "moov" {
 			if end-off > maxMoov {
-				return nil, fmt.Errorf("segment: moov too large")
+				return nil, errNothing
 			}
 			b := make([]byte, end-off)
 			if _, err := r.ReadAt(b, off); err != nil {
-				return nil, fmt.Errorf("segment: read moov: %w", err)
+				return nil, fmt.Errorf("read moov: %w", err)
 			}
 			l, err := parseMoov(b, off)
 			if err != nil {
-				return nil, err
+				return nil, errNothing
 			}
 			s.moov = l
 		}
@@ -52,17 +61,23 @@ func scan(r io.ReaderAt, size int64) (*scanned, error) {
 	s.end = off
 	s.ends = map[uint32]uint64{}
 	for {
-		typ, _, moofEnd, ok := header(r, off, size)
+		typ, _, moofEnd, ok, err := header(r, off, size)
+		if err != nil {
+			return nil, err
+		}
 		if !ok || typ != "moof" || moofEnd-off > maxMoof {
 			return &s, nil
 		}
-		mtyp, mbody, mdatEnd, ok := header(r, moofEnd, size)
+		mtyp, mbody, mdatEnd, ok, err := header(r, moofEnd, size)
+		if err != nil {
+			return nil, err
+		}
 		if !ok || mtyp != "mdat" {
 			return &s, nil
 		}
 		moof := make([]byte, moofEnd-off)
 		if _, err := r.ReadAt(moof, off); err != nil {
-			return &s, nil
+			return nil, fmt.Errorf("read fragment: %w", err)
 		}
 		ends, ok := parseMoof(moof, off, mbody, mdatEnd, s.moov)
 		if !ok {
@@ -79,17 +94,17 @@ func scan(r io.ReaderAt, size int64) (*scanned, error) {
 
 // header reads the box header at off of a file of size bytes: its type,
 // payload offset and end. It is false for a header or box that is cut off.
-func header(r io.ReaderAt, off, size int64) (string, int64, int64, bool) {
+func header(r io.ReaderAt, off, size int64) (string, int64, int64, bool, error) {
 	var h [16]byte
 	if off < 0 || off+8 > size {
-		return "", 0, 0, false
+		return "", 0, 0, false, nil
 	}
 	n := int64(len(h))
 	if off+n > size {
 		n = size - off
 	}
 	if _, err := r.ReadAt(h[:n], off); err != nil && err != io.EOF {
-		return "", 0, 0, false
+		return "", 0, 0, false, fmt.Errorf("read: %w", err)
 	}
 	bsize := int64(binary.BigEndian.Uint32(h[:]))
 	hdr := int64(8)
@@ -98,18 +113,18 @@ func header(r io.ReaderAt, off, size int64) (string, int64, int64, bool) {
 		bsize = size - off
 	case 1:
 		if n < 16 {
-			return "", 0, 0, false
+			return "", 0, 0, false, nil
 		}
 		big := binary.BigEndian.Uint64(h[8:])
 		if big > uint64(size) {
-			return "", 0, 0, false
+			return "", 0, 0, false, nil
 		}
 		bsize, hdr = int64(big), 16
 	}
 	if bsize < hdr || bsize > size-off {
-		return "", 0, 0, false
+		return "", 0, 0, false, nil
 	}
-	return string(h[4:8]), off + hdr, off + bsize, true
+	return string(h[4:8]), off + hdr, off + bsize, true, nil
 }
 
 // parseMoof checks one moof against its mdat (payload from mdatBody to

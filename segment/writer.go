@@ -60,7 +60,7 @@ type Writer struct {
 	runs   []run
 	buf    []byte // fragment buffer, reused
 	err    error  // first write error; the writer is dead after it
-	origin bool   // time zero fixed by the first sample
+	origin bool   // time zero fixed by the first track's first sample
 	done   bool
 }
 
@@ -113,6 +113,7 @@ func Create(dir string, scheme *layout.Scheme, start time.Time, tracks []*Track)
 		w.tracks = append(w.tracks, &trackState{Track: *t})
 		w.frag = append(w.frag, int64(FragmentDuration)*int64(t.TimeScale)/int64(time.Second))
 	}
+	lock(f)
 	w.tmp = f.Name()
 	w.key = key(w.tmp)
 	open.Store(w.key, true)
@@ -129,10 +130,13 @@ func Create(dir string, scheme *layout.Scheme, start time.Time, tracks []*Track)
 func (w *Writer) Name() string { return w.name }
 
 // Write adds one sample of a track at dts, in the track's time scale. dts
-// must increase per track; all tracks count from one common origin, and the
-// first sample written (of any track) is the segment's time zero: samples of
-// other tracks before it are dropped. A sample's duration is the distance to
-// the next sample's dts, so each track holds one sample back.
+// must increase per track, and all tracks count from one common origin (dts
+// divided by the time scale is the same clock for every track). The first
+// sample of the first track (the video keyframe that starts the segment) is
+// the segment's time zero: samples of other tracks written before it, or
+// with an earlier time, are dropped (they belong to the previous segment).
+// A sample's duration is the distance to the next sample's dts, so each
+// track holds one sample back.
 //
 // The Payload slice is retained (not copied) until its fragment is written;
 // the caller must not modify it afterwards. A non-increasing dts is refused
@@ -151,6 +155,9 @@ func (w *Writer) Write(trackID int, dts int64, s *fmp4.Sample) error {
 	}
 	t := w.tracks[i]
 	if !w.origin {
+		if i > 0 {
+			return nil
+		}
 		w.setOrigin(t, dts)
 	}
 	if dts < t.zero {

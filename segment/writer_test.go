@@ -3,7 +3,10 @@ package segment
 import (
 	"math"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,4 +91,50 @@ func seconds(m *media, id int) float64 {
 		}
 	}
 	return 0
+}
+
+// The first track's first sample is time zero: audio from before it is
+// dropped, later audio keeps its place relative to the video.
+func TestOrigin(t *testing.T) {
+	dir := t.TempDir()
+	m := clip(t, "libx264", 2, true)
+	w, err := Create(dir, utcScheme(t), testStart, m.tracks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	audio := m.samples[2]
+	s := audio[0].s
+	if err := w.Write(2, audio[0].dts, &s); err != nil { // before any video: dropped
+		t.Fatal(err)
+	}
+	// Video starts 0.5 s into the clip; audio runs from the clip's start.
+	for _, x := range interleave(m) {
+		if x.track == 0 && x.dts < 45000 {
+			continue
+		}
+		s := x.s
+		if err := w.Write(m.tracks[x.track].ID, x.dts, &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	info, err := w.Close(endOf(m, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Duration != 1500*time.Millisecond {
+		t.Fatalf("duration %v, want 1.5s", info.Duration)
+	}
+	out, err := exec.Command("ffprobe", "-v", "error", "-show_entries", "stream=start_time", "-of", "csv=p=0", info.Path).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	starts := strings.Fields(string(out))
+	if len(starts) != 2 || starts[0] != "0.000000" {
+		t.Fatalf("start times %q", starts)
+	}
+	// The first kept AAC frame starts within one frame (1024/48000 s) of the video.
+	if a, _ := strconv.ParseFloat(starts[1], 64); a < 0 || a > 1024.0/48000 {
+		t.Fatalf("audio starts at %v", a)
+	}
+	decodes(t, info.Path)
 }
