@@ -163,3 +163,48 @@ func get(t *testing.T, url string) string {
 	}
 	return string(b)
 }
+
+// ship --update-page: the first upload writes a live page, later ones add
+// their segment to its index.
+func TestShipUpdatePage(t *testing.T) {
+	srv := rclonetest.S3(t)
+	rec := t.TempDir()
+	s, _ := layout.New(layout.DefaultName, "", true)
+	now := time.Now()
+	shipOne := func(at time.Time) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(rec, s.Name(at)), []byte("seg "+at.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code, _, errs := shareRun(t, "ship", "--dir", rec, "--to", srv.Remote+"/cam", "--once", "--utc", "--update-page"); code != 0 {
+			t.Fatalf("ship: exit %d: %s", code, errs)
+		}
+	}
+	readIndex := func() (segs []struct{ Path, URL string }) {
+		t.Helper()
+		raw, err := os.ReadFile(filepath.Join(srv.Root, "cam", "index.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ix struct{ Segments []struct{ Path, URL string } }
+		if err := json.Unmarshal(raw, &ix); err != nil {
+			t.Fatal(err)
+		}
+		return ix.Segments
+	}
+	shipOne(now.Add(-2 * time.Minute))
+	if _, err := os.Stat(filepath.Join(srv.Root, "cam", "index.html")); err != nil {
+		t.Fatalf("no page written by the first upload: %v", err)
+	}
+	if segs := readIndex(); len(segs) != 1 {
+		t.Fatalf("index after one upload: %+v", segs)
+	}
+	shipOne(now.Add(-time.Minute))
+	segs := readIndex()
+	if len(segs) != 2 {
+		t.Fatalf("index after two uploads: %+v", segs)
+	}
+	if body := get(t, segs[1].URL); !strings.HasPrefix(body, "seg ") {
+		t.Fatalf("new segment's link serves %q", body)
+	}
+}

@@ -17,6 +17,7 @@ func newShipCmd(g *globals) *cobra.Command {
 		dir, to, maxLocal, minFree, lay, nm string
 		rescan                              string
 		once, utc                           bool
+		withPage                            bool
 	)
 	c := &cobra.Command{
 		Use:   "ship --dir DIR --to REMOTE:FOLDER",
@@ -76,6 +77,9 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 				return err
 			}
 			o.Sources = []ship.Source{{Dir: dir, Dest: dest}}
+			if withPage {
+				o.OnShipped = updatePage(dest, o.Scheme, log) // share_update.go
+			}
 			s, err := ship.New(o)
 			if err != nil {
 				return err
@@ -96,6 +100,7 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 	f.StringVar(&lay, "layout", layout.DefaultDir, "folder pattern below REMOTE:FOLDER (strftime)")
 	f.StringVar(&nm, "name", layout.DefaultName, "segment name pattern (strftime), as given to record")
 	f.BoolVar(&utc, "utc", false, "names are in UTC rather than the local zone, as given to record")
+	f.BoolVar(&withPage, "update-page", false, "keep the share page's live index (camshare share --page) up to date after each upload")
 	ro.AddFlags(f)
 	return c
 }
