@@ -288,3 +288,5 @@ func frames(t *testing.T, path string) int {
 	}
 	return n
 }
+
+func writeFile(path string, b []byte) error { return os.WriteFile(path, b, 0o644) }
