@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/rclone/rclone/fs"
+	"github.com/rclone/rclone/fs/operations"
 
 	"github.com/camshare/camshare/layout"
 	"github.com/camshare/camshare/logging"
@@ -167,3 +169,9 @@ func checkLanded(t testing.TB, root string, sc *layout.Scheme, name string, want
 }
 
 var _ = fmt.Sprint
+
+// rclonePut stores data at p on f, as another machine would have.
+func rclonePut(ctx context.Context, f fs.Fs, p string, data []byte) error {
+	_, err := operations.Rcat(ctx, f, p, io.NopCloser(bytes.NewReader(data)), time.Now(), nil)
+	return err
+}

@@ -67,6 +67,9 @@ func (s *Shipper) work(ctx context.Context, src *source) {
 			continue
 		}
 		failures++
+		// The failed segment was in flight while a new one may have pushed
+		// the queue over the cap: settle that now, not at the next event.
+		s.enforceCap()
 		if !sleep(ctx, s.backoff.after(failures)) {
 			return
 		}
