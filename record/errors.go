@@ -3,6 +3,8 @@ package record
 import (
 	"errors"
 	"fmt"
+	"net/url"
+	"strings"
 
 	"github.com/bluenviron/gortsplib/v4/pkg/base"
 	"github.com/bluenviron/gortsplib/v4/pkg/liberrors"
@@ -45,11 +47,36 @@ func explain(err error) error {
 	}
 	switch sc.Code {
 	case base.StatusUnauthorized:
-		return fmt.Errorf("wrong user name or password (camera answered 401 Unauthorized): %w", err)
+		return &explained{"wrong user name or password (camera answered 401 Unauthorized)", err}
 	case base.StatusForbidden:
-		return fmt.Errorf("access denied (camera answered 403 Forbidden): %w", err)
+		return &explained{"access denied (camera answered 403 Forbidden)", err}
 	case base.StatusNotFound:
-		return fmt.Errorf("no such stream path (camera answered 404 Not Found): %w", err)
+		return &explained{"no such stream path (camera answered 404 Not Found)", err}
 	}
 	return err
+}
+
+// explained replaces an error's text but keeps it for errors.As.
+type explained struct {
+	msg string
+	err error
+}
+
+func (e *explained) Error() string { return e.msg }
+func (e *explained) Unwrap() error { return e.err }
+
+// queryCredentials are the values of query parameters that look like
+// credentials: some cameras take them there instead of in the userinfo.
+func queryCredentials(u *url.URL) []string {
+	var out []string
+	for k, vs := range u.Query() {
+		k = strings.ToLower(k)
+		for _, hint := range []string{"pass", "pwd", "token", "secret", "key", "auth", "sig"} {
+			if strings.Contains(k, hint) {
+				out = append(out, vs...)
+				break
+			}
+		}
+	}
+	return out
 }

@@ -87,8 +87,11 @@ type config struct {
 	password string
 }
 
-// secrets are the strings no log line or error may contain.
-func (c *config) secrets() []string { return []string{c.password} }
+// secrets are the strings no log line or error may contain: the password
+// and credentials some cameras take in the query (?user=…&password=…).
+func (c *config) secrets() []string {
+	return append([]string{c.password}, queryCredentials(c.url)...)
+}
 
 // redactErr strips credentials from any error text (gortsplib's errors
 // may quote the URL).
@@ -100,7 +103,9 @@ func (c *config) redactErr(err error) error {
 }
 
 // safeURL is the camera URL as it may be printed.
-func (c *config) safeURL() string { return redact.URL(c.url.String()) }
+func (c *config) safeURL() string {
+	return redact.Secrets(redact.URL(c.url.String()), queryCredentials(c.url)...)
+}
 
 func check(o Options) (*config, error) {
 	c := &config{Options: o}
