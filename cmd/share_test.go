@@ -98,6 +98,15 @@ func TestShareCommandS3(t *testing.T) {
 	if !strings.Contains(out, "▀") {
 		t.Errorf("no QR code after the page link")
 	}
+
+	file := filepath.Join(t.TempDir(), "garden.html")
+	code, out, errs = shareRun(t, "share", srv.Remote+"/garden", "--utc", "--out", file)
+	if code != 0 || strings.TrimSpace(out) != file {
+		t.Fatalf("--out: exit %d %q %s", code, out, errs)
+	}
+	if html, err := os.ReadFile(file); err != nil || !strings.Contains(string(html), "X-Amz-Signature") {
+		t.Fatalf("--out page lacks the presigned links: %v", err)
+	}
 }
 
 func TestShareCommandRefuses(t *testing.T) {

@@ -4,7 +4,7 @@
 // The index is fetched with cache: "no-store" from a link fixed when the
 // page was made (a presigned S3 URL can't take cache-busting parameters: the
 // signature covers the query). Opened from disk (file://), Chromium refuses
-// fetch, so the page re-inserts <script src="index.js"> instead, which sets
+// fetch, so the page re-inserts a script element loading index.js, which sets
 // window.camshareIndex.
 (function () {
   "use strict";
