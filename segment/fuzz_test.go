@@ -16,8 +16,7 @@ func seedSegment(f *testing.F, tracks int) []byte {
 	dir := f.TempDir()
 	var ts []*Track
 	for i := 1; i <= tracks; i++ {
-		ts = append(ts, &Track{ID: i, TimeScale: 48000, Codec: &fmp4.CodecMPEG4Audio{
-			Config: mpeg4audio.AudioSpecificConfig{Type: mpeg4audio.ObjectTypeAACLC, SampleRate: 48000, ChannelCount: 1}}})
+		ts = append(ts, &Track{ID: i, TimeScale: 48000, Codec: seedAAC()})
 	}
 	w, err := Create(dir, utcScheme(f), testStart, ts)
 	if err != nil {
@@ -40,6 +39,11 @@ func seedSegment(f *testing.F, tracks int) []byte {
 		f.Fatal(err)
 	}
 	return b
+}
+
+func seedAAC() *fmp4.CodecMPEG4Audio {
+	return &fmp4.CodecMPEG4Audio{
+		Config: mpeg4audio.AudioSpecificConfig{Type: mpeg4audio.ObjectTypeAACLC, SampleRate: 48000, ChannelCount: 1}}
 }
 
 type discard struct{}
