@@ -1,18 +1,111 @@
 package cmd
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/camshare/camshare/config"
+	"github.com/camshare/camshare/remote"
+	supervisor "github.com/camshare/camshare/run"
 )
 
-// STUB: replaced by the run work.
 func newRunCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var (
+		cfgPath  string
+		ro       remote.Options
+		interval time.Duration
+	)
+	c := &cobra.Command{
 		Use:   "run",
-		Short: "run (not built yet)",
+		Short: "Record every camera in the config, ship, prune and share, supervised",
+		Long: `run does everything camshare.yaml asks in one process: a recorder per camera
+(DIR/CAMERA/), one shipper moving closed segments to REMOTE:FOLDER/CAMERA/, a pruner
+every hour, and each camera's live page refreshed after every upload. A camera that
+is down or misconfigured never stops the others.
+
+Signals: SIGINT/SIGTERM close every open segment and exit 0; SIGHUP re-reads the config
+and starts/stops only the cameras that changed. State for 'camshare status' is kept in
+DIR/camshare-status.json.
+
+The config is --config, else $XDG_CONFIG_HOME/camshare/config.yaml (write one with
+'camshare init'). A config with mistakes lists every one, with its line, and starts nothing.`,
+		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			return errors.New("run: not built yet")
+			log, err := g.logger()
+			if err != nil {
+				return usageError{err}
+			}
+			cfg, err := loadConfig(g, cfgPath, true)
+			if err != nil {
+				return err
+			}
+			if ro.ConfigPath == "" {
+				ro.ConfigPath = cfg.RcloneConfig
+			}
+			ctx, err := remote.Setup(c.Context(), ro, log)
+			if err != nil {
+				return err
+			}
+			sup, err := supervisor.New(supervisor.Options{Config: cfg, Log: log, Version: version, Interval: interval})
+			if err != nil {
+				return err
+			}
+			stop := reloadOnHangup(ctx, g, cfg.Path, log, sup)
+			defer stop()
+			return sup.Run(ctx)
 		},
+	}
+	f := c.Flags()
+	f.StringVarP(&cfgPath, "config", "c", "", "camshare config (default $XDG_CONFIG_HOME/camshare/config.yaml)")
+	// rclone's flags, with its --config renamed: here --config is camshare's.
+	f.StringVar(&ro.ConfigPath, "rclone-config", "", "rclone config file (default: rclone_config in the config, $RCLONE_CONFIG, rclone's default)")
+	f.StringVar(&ro.BwLimit, "bwlimit", "", "upload bandwidth limit, rclone syntax (e.g. 512k or \"08:00,512k 19:00,off\")")
+	f.IntVar(&ro.Transfers, "transfers", 2, "uploads in parallel")
+	f.IntVar(&ro.LowLevelRetries, "low-level-retries", 3, "rclone's low level retries per request")
+	f.DurationVar(&interval, "status-interval", 5*time.Second, "how often the status file is rewritten")
+	return c
+}
+
+// reloadOnHangup re-reads the config on SIGHUP. A config with mistakes is
+// logged line by line and the running one kept.
+func reloadOnHangup(ctx context.Context, g *globals, path string, log *slog.Logger, sup *supervisor.Supervisor) (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-done:
+				return
+			case <-hup:
+				cfg, err := config.Load(path)
+				if errs, ok := err.(config.Errors); ok {
+					for _, m := range errs {
+						log.Error(fmt.Sprintf("config %s:%s", path, lineSuffix(m)))
+					}
+					log.Error("config not reloaded: fix the mistakes above and send SIGHUP again")
+					continue
+				}
+				if err != nil {
+					log.Error("config not reloaded", "err", err)
+					continue
+				}
+				log.Info("reloading config", "path", path)
+				sup.Reload(cfg)
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(hup)
+		close(done)
 	}
 }

@@ -44,6 +44,7 @@ type Retention struct {
 type Live struct {
 	Enabled bool
 	Expire  time.Duration // link lifetime, default 7d
+	Window  time.Duration // the page shows the last Window of footage, default 1h
 	Title   string
 }
 
@@ -65,6 +66,7 @@ const (
 	DefaultSegment    = 5 * time.Minute
 	DefaultPruneEvery = time.Hour
 	DefaultExpire     = 7 * 24 * time.Hour
+	DefaultWindow     = time.Hour
 )
 
 // Scheme compiles the layout.

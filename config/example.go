@@ -61,6 +61,7 @@ retention:
 live:
   enabled: true
   expire: 7d
+  window: 1h         # the page plays the last hour and follows new footage
   title: Our cameras
 `
 

@@ -136,6 +136,9 @@ func (p *parser) top(n *yaml.Node, c *Config) {
 	if c.Live.Expire == 0 {
 		c.Live.Expire = DefaultExpire
 	}
+	if c.Live.Window == 0 {
+		c.Live.Window = DefaultWindow
+	}
 	for i := range c.Cameras {
 		cam := &c.Cameras[i]
 		if cam.Segment == 0 {
@@ -200,6 +203,7 @@ func (p *parser) live(n *yaml.Node, l *Live) {
 	p.mapping(n, "live.", map[string]func(*yaml.Node){
 		"enabled": func(v *yaml.Node) { l.Enabled = p.boolean(v, "live.enabled") },
 		"expire":  func(v *yaml.Node) { l.Expire = p.duration(v, "live.expire") },
+		"window":  func(v *yaml.Node) { l.Window = p.duration(v, "live.window") },
 		"title":   func(v *yaml.Node) { l.Title = p.str(v, "live.title") },
 	})
 }

@@ -42,6 +42,7 @@ type Camera struct {
 	LastError       string    `json:"last_error,omitempty"` // redacted
 	LastErrorAt     time.Time `json:"last_error_at,omitzero"`
 	Stopped         bool      `json:"stopped,omitempty"` // gave up: permanent error (bad URL, 401, codec)
+	Page            string    `json:"page,omitempty"`    // the live page's address, for family
 }
 
 // Ship is the one shipper's queue.

@@ -14,11 +14,21 @@ type Tracker struct {
 	mu    sync.Mutex
 	st    State
 	write sync.Mutex // one writer at a time; the rename keeps readers safe
+	kick  chan struct{}
 }
 
 // NewTracker starts from s (Started, PID, Interval filled by the caller).
 func NewTracker(path string, s State) *Tracker {
-	return &Tracker{path: path, st: s}
+	return &Tracker{path: path, st: s, kick: make(chan struct{}, 1)}
+}
+
+// Kick asks Run to write the file now (an event happened) without making
+// the caller wait for the disk.
+func (t *Tracker) Kick() {
+	select {
+	case t.kick <- struct{}{}:
+	default:
+	}
 }
 
 // Path is the state file.
@@ -91,6 +101,7 @@ func (t *Tracker) Run(ctx context.Context, interval time.Duration, refresh func(
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case <-t.kick:
 		}
 	}
 }

@@ -1,0 +1,149 @@
+package run
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/status"
+)
+
+func testLogger(t *testing.T, dir string) *slog.Logger {
+	f, err := os.Create(filepath.Join(dir, "run.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		f.Close()
+		if t.Failed() {
+			b, _ := os.ReadFile(f.Name())
+			if len(b) > 20000 {
+				b = b[len(b)-20000:]
+			}
+			t.Logf("supervisor log (tail):\n%s", b)
+		}
+	})
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func cameraStatus(t *testing.T, path, name string) (status.Camera, bool) {
+	st, err := status.Read(path)
+	if err != nil {
+		return status.Camera{}, false
+	}
+	for _, c := range st.Cameras {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return status.Camera{}, false
+}
+
+// Three cameras record and ship to S3; one camera's server goes away and
+// comes back while the others never gap; status shows it down; a reload
+// removes one camera and adds another without touching the rest.
+func TestRunThreeCamerasOutageAndReload(t *testing.T) {
+	srv := rclonetest.S3(t)
+	dir := t.TempDir()
+	cams := map[string]string{}
+	a, b, c := testCamera(t), testCamera(t), testCamera(t)
+	cams["a"], cams["b"], cams["c"] = a.URL(), b.URL(), c.URL()
+	cfg := loadConfig(t, writeConfig(t, dir, srv.Remote, cams, ""))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ctx, err := remote.Setup(ctx, remote.Options{ConfigPath: filepath.Join(dir, "none.conf")}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sup, err := New(Options{Config: cfg, Log: testLogger(t, dir), Interval: 500 * time.Millisecond,
+		Rescan: 2 * time.Second, RestartMin: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runDone := make(chan error, 1)
+	go func() { runDone <- sup.Run(ctx) }()
+	shipped := func(name string) []seg { return segments(t, filepath.Join(srv.Root, name)) }
+	recorded := func(name string) []seg {
+		return append(shipped(name), segments(t, filepath.Join(cfg.Dir, name))...)
+	}
+
+	// 1. All three record and ship.
+	for _, name := range []string{"a", "b", "c"} {
+		waitFor(t, name+" shipping", func() bool { return len(shipped(name)) >= 2 })
+		s := shipped(name)
+		probe(t, s[len(s)-1].Path)
+	}
+
+	// 2. Camera b's server stops: status says so within one reconnect
+	// interval (record's backoff is at most 30s); a and c never gap.
+	outageStart := time.Now()
+	b.Stop()
+	waitFor(t, "status showing b down", func() bool {
+		st, ok := cameraStatus(t, cfg.StatusPath(), "b")
+		return ok && !st.Connected
+	})
+	if took := time.Since(outageStart); took > 30*time.Second {
+		t.Errorf("status showed b down after %s, more than one reconnect interval", took)
+	}
+	out, err := exec.Command(binary, "status", "--state", cfg.StatusPath(), "--json", "--down-after", "1ms").Output()
+	var report struct {
+		OK       bool     `json:"ok"`
+		Problems []string `json:"problems"`
+	}
+	if json.Unmarshal(out, &report); err == nil || report.OK || !strings.Contains(strings.Join(report.Problems, ";"), "camera b down") {
+		t.Errorf("status --json with b down: err %v, %s", err, out)
+	}
+	time.Sleep(6 * time.Second)
+	if err := b.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "b reconnecting", func() bool {
+		st, ok := cameraStatus(t, cfg.StatusPath(), "b")
+		return ok && st.Connected && st.Reconnects == 1
+	})
+	outageEnd := time.Now()
+	for _, name := range []string{"a", "c"} {
+		waitFor(t, name+" recording past the outage", func() bool {
+			s := recorded(name)
+			return len(s) > 0 && s[len(s)-1].Start.After(outageEnd.Add(2*time.Second))
+		})
+		continuous(t, name, recorded(name), outageStart.Add(-2*time.Second), outageEnd.Add(2*time.Second))
+	}
+	aBefore, _ := cameraStatus(t, cfg.StatusPath(), "a")
+
+	// 3. Reload: c leaves, d joins, a and b keep recording untouched.
+	d := testCamera(t)
+	delete(cams, "c")
+	cams["d"] = d.URL()
+	sup.Reload(loadConfig(t, writeConfig(t, dir, srv.Remote, cams, "")))
+	waitFor(t, "d shipping", func() bool { return len(shipped("d")) >= 1 })
+	waitFor(t, "c gone from status", func() bool {
+		_, ok := cameraStatus(t, cfg.StatusPath(), "c")
+		return !ok
+	})
+	aAfter, _ := cameraStatus(t, cfg.StatusPath(), "a")
+	if !aAfter.Connected || !aAfter.Since.Equal(aBefore.Since) || aAfter.Reconnects != 0 {
+		t.Errorf("a was disturbed by the reload: before %+v after %+v", aBefore, aAfter)
+	}
+
+	cancel()
+	select {
+	case err := <-runDone:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	if tmp := tmpFiles(cfg.Dir); len(tmp) > 0 {
+		t.Errorf("unfinished segments left: %v", tmp)
+	}
+}
