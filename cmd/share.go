@@ -125,6 +125,9 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 		if err != nil {
 			return fmt.Errorf("share: %w", err)
 		}
+		if pageURL == "" { // dry run
+			return nil
+		}
 		fmt.Fprintln(stdout, pageURL)
 		if sf.qr {
 			return share.WriteQR(stdout, pageURL)

@@ -217,3 +217,15 @@ func TestShipUpdatePage(t *testing.T) {
 		t.Fatalf("new segment's link serves %q", body)
 	}
 }
+
+// --dry-run changes nothing on the remote.
+func TestSharePageDryRun(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := shareRun(t, "share", dir, "--page", "--dry-run")
+	if code != 0 || out != "" || !strings.Contains(errs, "dry run") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if n := countFiles(t, dir); n != 0 {
+		t.Fatalf("dry run wrote %d files", n)
+	}
+}

@@ -39,7 +39,7 @@ type pageConfig struct {
 // (--last, or no --to) it polls the index and follows new segments.
 func WritePage(ctx context.Context, o Options) (pageURL string, warnings []string, err error) {
 	if o.Dest == nil {
-		return "", nil, fmt.Errorf("share: no archive remote given")
+		return "", nil, fmt.Errorf("no archive remote given")
 	}
 	refreshMu.Lock()
 	defer refreshMu.Unlock()
@@ -59,10 +59,14 @@ func WritePage(ctx context.Context, o Options) (pageURL string, warnings []strin
 	if err := writeIndex(ctx, &o, ix); err != nil {
 		return "", warnings, err
 	}
+	dry := fs.GetConfig(ctx).DryRun
+	if dry && o.Out == "" {
+		return "", append(warnings, fmt.Sprintf("dry run: %s and its index not uploaded (%d segments selected)", PageName, len(ix.Segments))), nil
+	}
 	cfg := pageConfig{Index: ix, PollMS: int64(o.poll() / time.Millisecond)}
 	if o.Relative {
 		cfg.IndexJS = IndexJSName
-	} else if ix.Live {
+	} else if ix.Live && !dry { // a dry run uploaded no index to link to
 		ask, _, _ := expiryFor(backend, o.expire(), o.now())
 		if cfg.IndexURL, err = link(ctx, o.Dest, IndexName, ask); err != nil {
 			return "", warnings, err

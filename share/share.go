@@ -92,7 +92,7 @@ func (o *Options) span() (from, to time.Time) {
 // selectSegments lists the selection through archive, oldest first.
 func selectSegments(ctx context.Context, o *Options) ([]archive.Segment, error) {
 	if o.Dest == nil {
-		return nil, errors.New("share: no archive remote given")
+		return nil, errors.New("no archive remote given")
 	}
 	from, to := o.span()
 	return archive.Segments(ctx, o.Dest, o.scheme(), from, to)
