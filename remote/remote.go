@@ -91,7 +91,13 @@ func Setup(ctx context.Context, o Options, log *slog.Logger) (context.Context, e
 
 	// Load now, ourselves: rclone's lazy loader calls fs.Fatalf (os.Exit)
 	// on an unreadable file or a wrong password.
-	if err := config.Data().Load(); err != nil && !errors.Is(err, config.ErrorConfigFileNotFound) {
+	// rclone also logs its own line about a wrong password; the error
+	// returned says it once, so keep rclone quiet while loading.
+	level := ci.LogLevel
+	ci.LogLevel = fs.LogLevelCritical
+	err := config.Data().Load()
+	ci.LogLevel = level
+	if err != nil && !errors.Is(err, config.ErrorConfigFileNotFound) {
 		return ctx, configError(path, err)
 	}
 	config.LoadedData()
