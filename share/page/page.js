@@ -16,6 +16,7 @@
   var waiting = false;  // at the newest, waiting for the next one
   var live = false;
   var seekTo = 0;       // seconds into the next loaded segment (timeline taps)
+  var shown = null;     // the segment list last rendered
 
   var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -75,12 +76,16 @@
     $("live").hidden = !live;
     var fresh = indexOf(current);
     if (fresh >= 0 && segs[fresh].url !== current.url) current = segs[fresh]; // keep the renewed link
-    render();
+    var sig = segs.map(function (s) { return s.path; }).join("|");
+    if (sig !== shown) { shown = sig; render(); } // unchanged: leave the list (and what the viewer opened) alone
     if (waiting && (current ? after(current) >= 0 : segs.length > 0)) advance();
   }
 
   function render() {
-    var list = $("list");
+    var list = $("list"), opened = {};
+    Array.prototype.slice.call(list.querySelectorAll("details")).forEach(function (d) {
+      opened[d.firstChild.textContent] = d.open;
+    });
     list.textContent = "";
     if (!segs.length) {
       status(live ? "No footage yet: waiting for the first segment\u2026" : "No footage in this selection.");
@@ -97,7 +102,7 @@
     }
     dayOrder.forEach(function (d, n) {
       var det = document.createElement("details");
-      det.open = n === 0;
+      det.open = d in opened ? opened[d] : n === 0;
       var sum = document.createElement("summary");
       sum.textContent = d;
       det.appendChild(sum);
