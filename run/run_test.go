@@ -3,6 +3,7 @@ package run
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -11,9 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rclone/rclone/fs/operations"
+
 	"github.com/camshare/camshare/rclonetest"
 	"github.com/camshare/camshare/remote"
 	"github.com/camshare/camshare/status"
+	"github.com/camshare/camshare/testcam"
 )
 
 func testLogger(t *testing.T, dir string) *slog.Logger {
@@ -56,11 +60,28 @@ func TestRunThreeCamerasOutageAndReload(t *testing.T) {
 	cams := map[string]string{}
 	a, b, c := testCamera(t), testCamera(t), testCamera(t)
 	cams["a"], cams["b"], cams["c"] = a.URL(), b.URL(), c.URL()
-	cfg := loadConfig(t, writeConfig(t, dir, srv.Remote, cams, ""))
+	// A fourth camera refuses our password: it must stop alone, visibly.
+	locked, err := testcam.Start(testcam.Options{Fixture: "h264", User: "admin", Pass: "right-pass"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(locked.Close)
+	cams["locked"] = strings.Replace(locked.URL(), "rtsp://", "rtsp://admin:wrong-pass@", 1)
+	const extra = "live: on\nretention:\n  keep: 1d\n"
+	cfg := loadConfig(t, writeConfig(t, dir, srv.Remote, cams, extra))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ctx, err := remote.Setup(ctx, remote.Options{ConfigPath: filepath.Join(dir, "none.conf")}, nil)
+	ctx, err = remote.Setup(ctx, remote.Options{ConfigPath: filepath.Join(dir, "none.conf")}, nil)
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Footage from 2020 that retention (1d) must prune at start.
+	const old = "20200101/00/20200101T000000+0000.mp4"
+	fa, err := remote.Open(ctx, srv.Remote+"/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := operations.Rcat(ctx, fa, old, io.NopCloser(strings.NewReader("old")), time.Now(), nil); err != nil {
 		t.Fatal(err)
 	}
 	sup, err := New(Options{Config: cfg, Log: testLogger(t, dir), Interval: 500 * time.Millisecond,
@@ -81,6 +102,37 @@ func TestRunThreeCamerasOutageAndReload(t *testing.T) {
 		s := shipped(name)
 		probe(t, s[len(s)-1].Path)
 	}
+	waitFor(t, "the locked camera marked stopped", func() bool {
+		st, ok := cameraStatus(t, cfg.StatusPath(), "locked")
+		return ok && st.Stopped && st.LastError != ""
+	})
+	if st, _ := cameraStatus(t, cfg.StatusPath(), "locked"); strings.Contains(st.LastError, "wrong-pass") {
+		t.Errorf("status leaks the password: %s", st.LastError)
+	} else {
+		t.Logf("locked camera: %s", st.LastError)
+	}
+	waitFor(t, "old footage pruned", func() bool {
+		_, err := os.Stat(filepath.Join(srv.Root, "a", old))
+		st, _ := status.Read(cfg.StatusPath())
+		return os.IsNotExist(err) && !st.Prune.Last.IsZero() && st.Prune.Deleted >= 1
+	})
+	// The live page is written at start and its index follows uploads.
+	aStatus, _ := cameraStatus(t, cfg.StatusPath(), "a")
+	if !strings.HasPrefix(aStatus.Page, "http") {
+		t.Errorf("camera a has no live page in status: %+v", aStatus)
+	}
+	if _, err := os.Stat(filepath.Join(srv.Root, "a", "index.html")); err != nil {
+		t.Error(err)
+	}
+	index := func() string {
+		b, _ := os.ReadFile(filepath.Join(srv.Root, "a", "index.json"))
+		return string(b)
+	}
+	latest := shipped("a")
+	waitFor(t, "a's index listing its newest upload", func() bool {
+		s := shipped("a")
+		return len(s) > len(latest) && strings.Contains(index(), s[len(s)-1].Name)
+	})
 
 	// 2. Camera b's server stops: status says so within one reconnect
 	// interval (record's backoff is at most 30s); a and c never gap.

@@ -56,7 +56,7 @@ func stopRun(t *testing.T, cmd *exec.Cmd) time.Duration {
 }
 
 // SIGTERM in the middle of segments closes every one of them as a valid
-// .mp4, exits 0, and the next start ships them.
+// .mp4, exits 0, and the next start ships them; SIGHUP adds a camera.
 func TestSIGTERMClosesSegmentsAndNextStartShipsThem(t *testing.T) {
 	srv := rclonetest.S3(t)
 	dir := t.TempDir()
@@ -95,6 +95,14 @@ func TestSIGTERMClosesSegmentsAndNextStartShipsThem(t *testing.T) {
 			return false
 		})
 	}
+
+	// SIGHUP picks up a camera added to the file.
+	c := testCamera(t)
+	writeConfig(t, dir, srv.Remote, map[string]string{"a": a.URL(), "b": b.URL(), "c": c.URL()}, "")
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "c shipping after SIGHUP", func() bool { return len(segments(t, filepath.Join(srv.Root, "c"))) >= 1 })
 	stopRun(t, cmd)
 }
 
