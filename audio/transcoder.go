@@ -27,8 +27,8 @@ const (
 	encoderDelay = frameSize
 	// aacBitrate is the target of the reference `ffmpeg -b:a 48k`; at 8 kHz
 	// the fast coder reaches about 42 kbit/s and its output decodes to 36 dB
-	// SNR against the G.711 input (ffmpeg's own: 39 dB), for no more CPU than
-	// at 32 kbit/s (31 dB). BenchmarkCoders has the figures.
+	// SNR against the G.711 input (ffmpeg's own: 39 dB), for about 10% more
+	// CPU than 32 kbit/s (31 dB). BenchmarkCoders has the figures.
 	aacBitrate = 48000
 	// maxSilenceFill: forward gaps in pts up to 256 ms (lost packets) are
 	// filled with silence so audio keeps its place relative to video.
