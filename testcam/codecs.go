@@ -124,7 +124,8 @@ func g711Track(buf []byte, mulaw bool) (*track, error) {
 	}, nil
 }
 
-// aacTrack sends one ADTS access unit per RTP packet (RFC 3640, AAC-hbr).
+// aacTrack sends one ADTS access unit (21 ms at 48 kHz) per RTP packet
+// (RFC 3640, AAC-hbr).
 func aacTrack(buf []byte) (*track, error) {
 	var pkts mpeg4audio.ADTSPackets
 	if err := pkts.Unmarshal(buf); err != nil {

@@ -8,7 +8,7 @@
 #   *.h264 / *.h265        Annex-B, an AUD before every access unit, SPS/PPS(/VPS)
 #                          repeated in-band at every IDR
 #   tone.alaw / tone.mulaw raw G.711, 8 kHz mono
-#   tone.aac               ADTS AAC-LC, 16 kHz mono
+#   tone.aac               ADTS AAC-LC, 48 kHz mono
 #   mjpeg.mjpeg            concatenated baseline JPEG frames
 # Single-threaded encoders keep reruns byte-identical (or nearly so).
 set -eu
@@ -36,8 +36,9 @@ h264 h264.h264 "$video:duration=$dur"
 
 $ff -f lavfi -i "$tone:duration=$dur" -c:a pcm_alaw -ar 8000 -ac 1 -f alaw tone.alaw
 $ff -f lavfi -i "$tone:duration=$dur" -c:a pcm_mulaw -ar 8000 -ac 1 -f mulaw tone.mulaw
-$ff -f lavfi -i "sine=frequency=440:beep_factor=4:sample_rate=16000:duration=$dur" \
-	-c:a aac -b:a 24k -ar 16000 -ac 1 -f adts tone.aac
+# AAC at 48 kHz: one 1024-sample access unit is 21 ms, one per RTP packet.
+$ff -f lavfi -i "sine=frequency=440:beep_factor=4:sample_rate=48000:duration=$dur" \
+	-c:a aac -b:a 32k -ar 48000 -ac 1 -f adts tone.aac
 
 # H.265 with VPS/SPS/PPS at every IDR.
 $ff -f lavfi -i "$video:duration=$dur" -an -c:v libx265 -preset veryfast -pix_fmt yuv420p -b:v 90k \
