@@ -82,8 +82,22 @@ func steps(t *testing.T, what string, ts []uint32, step, jumpStep uint32) int {
 // The fixture loops (10 s) without a break in the timestamps, JumpTimestamps
 // moves all tracks forward once, and a restart looks like a rebooted camera.
 func TestTimestampsLoopJumpRestart(t *testing.T) {
-	t.Parallel()
-	c := startCam(t, Options{Fixture: "h264_pcma"})
+	for _, tc := range []struct {
+		fixture         string
+		audioStep, rate uint32
+	}{
+		{"h264_pcma", g711Packet, g711Rate},
+		{"h264_aac", aacAUSample, 48000},
+	} {
+		t.Run(tc.fixture, func(t *testing.T) {
+			t.Parallel()
+			testTimestamps(t, tc.fixture, tc.audioStep, tc.rate)
+		})
+	}
+}
+
+func testTimestamps(t *testing.T, fixture string, audioStep, audioRate uint32) {
+	c := startCam(t, Options{Fixture: fixture})
 	l, stop := readRTP(t, c.URL(), gortsplib.TransportTCP)
 	defer stop()
 
@@ -108,7 +122,7 @@ func TestTimestampsLoopJumpRestart(t *testing.T) {
 	if n := steps(t, "video", v, frameTicks, frameTicks+3600*videoClock); n != 1 {
 		t.Fatalf("video: %d jumps, want 1", n)
 	}
-	if n := steps(t, "audio", a, g711Packet, g711Packet+3600*g711Rate); n != 1 {
+	if n := steps(t, "audio", a, audioStep, audioStep+3600*audioRate); n != 1 {
 		t.Fatalf("audio: %d jumps, want 1 (%d samples)", n, len(a))
 	}
 
