@@ -13,13 +13,17 @@ import (
 type Options struct {
 	Verbose bool   // -v: debug level
 	Format  string // text|json
+	Quiet   bool   // warnings and errors only (commands whose own output says the rest)
 }
 
 // New returns a logger writing to w.
 func New(w io.Writer, o Options) (*slog.Logger, error) {
 	level := slog.LevelInfo
-	if o.Verbose {
+	switch {
+	case o.Verbose:
 		level = slog.LevelDebug
+	case o.Quiet:
+		level = slog.LevelWarn
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	switch strings.ToLower(o.Format) {
