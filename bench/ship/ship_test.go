@@ -21,7 +21,9 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -34,8 +36,17 @@ import (
 	"github.com/camshare/camshare/ship"
 )
 
+// segSize is about a minute of a 500 kbit/s camera; SHIPBENCH_MIB changes it.
+var segSize = envInt("SHIPBENCH_MIB", 4) << 20
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
 const (
-	segSize    = 4 << 20 // about a minute of a 500 kbit/s camera
 	latencyN   = 25
 	cpuN       = 20
 	helperFlag = "SHIPBENCH_SERVE"
@@ -176,6 +187,13 @@ func BenchmarkShip(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if p := os.Getenv("SHIPBENCH_CPUPROFILE"); p != "" {
+			f, err := os.Create(p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			pprof.StartCPUProfile(f)
+		}
 		before := cpu(syscall.RUSAGE_SELF)
 		s, err = ship.New(ship.Options{Sources: []ship.Source{{Dir: camDir, Dest: camDest}}, Scheme: sc, Once: true})
 		if err != nil {
@@ -185,6 +203,7 @@ func BenchmarkShip(b *testing.B) {
 			b.Fatal(err)
 		}
 		camCPU := cpu(syscall.RUSAGE_SELF) - before
+		pprof.StopCPUProfile()
 
 		var refCPU time.Duration
 		env := append(withoutCABundle(os.Environ()), refEnv...)
