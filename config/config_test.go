@@ -186,3 +186,16 @@ func TestDefaultPath(t *testing.T) {
 		t.Error(p)
 	}
 }
+
+func TestSafeRemote(t *testing.T) {
+	for in, want := range map[string]string{
+		"mys3:cameras": "mys3:cameras",
+		":s3,provider=Rclone,endpoint='http://127.0.0.1:9000',secret_access_key=SECRET:bucket/cams": ":s3,…:bucket/cams",
+		"mys3,secret_access_key=SECRET:bucket":                                                      "mys3,…:bucket",
+		"/local/path":                                                                               "/local/path",
+	} {
+		if got := SafeRemote(in); got != want {
+			t.Errorf("SafeRemote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/camshare/camshare/config"
-	"github.com/camshare/camshare/remote"
 	"github.com/camshare/camshare/share"
 	"github.com/camshare/camshare/status"
 )
@@ -47,7 +46,7 @@ func (s *Supervisor) startLive(ctx context.Context, cfg *config.Config, wg *sync
 
 func (s *Supervisor) livePage(ctx context.Context, cfg *config.Config, name string, kick <-chan struct{}) error {
 	log := s.log.With("camera", name)
-	dest, err := remote.Open(ctx, cfg.CameraRemote(name))
+	dest, err := openRemote(ctx, cfg.CameraRemote(name))
 	if err != nil {
 		return err
 	}

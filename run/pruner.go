@@ -7,7 +7,6 @@ import (
 	"github.com/camshare/camshare/config"
 	"github.com/camshare/camshare/prune"
 	"github.com/camshare/camshare/redact"
-	"github.com/camshare/camshare/remote"
 	"github.com/camshare/camshare/status"
 )
 
@@ -45,7 +44,7 @@ func (s *Supervisor) pruneAll(ctx context.Context, cfg *config.Config) {
 			return
 		}
 		log := s.log.With("camera", c.Name)
-		dest, err := remote.Open(ctx, cfg.CameraRemote(c.Name))
+		dest, err := openRemote(ctx, cfg.CameraRemote(c.Name))
 		if err == nil {
 			var res prune.Result
 			res, err = prune.Run(ctx, prune.Options{Dest: dest, Scheme: scheme, Keep: cfg.Retention.Keep,

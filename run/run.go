@@ -127,7 +127,7 @@ func (s *Supervisor) Run(ctx context.Context) error {
 		<-statusDone
 	}()
 
-	s.log.Info("camshare run started", "cameras", len(cfg.Cameras), "remote", cfg.Remote, "dir", cfg.Dir)
+	s.log.Info("camshare run started", "cameras", len(cfg.Cameras), "remote", config.SafeRemote(cfg.Remote), "dir", cfg.Dir)
 	s.apply(ctx, cfg)
 	for {
 		select {

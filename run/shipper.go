@@ -7,7 +7,6 @@ import (
 
 	"github.com/camshare/camshare/config"
 	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/remote"
 	"github.com/camshare/camshare/ship"
 	"github.com/camshare/camshare/status"
 )
@@ -29,7 +28,7 @@ func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live l
 			if err := os.MkdirAll(CameraDir(cfg, c.Name), 0o755); err != nil {
 				return err
 			}
-			dest, err := remote.Open(ctx, cfg.CameraRemote(c.Name))
+			dest, err := openRemote(ctx, cfg.CameraRemote(c.Name))
 			if err != nil {
 				return err
 			}
