@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -56,9 +57,22 @@ func command(t *testing.T, env []string, args ...string) *exec.Cmd {
 // SIGKILL mid-upload, then a restart: every file ends up on the remote
 // exactly once, and at no moment was a local file gone without its complete
 // remote copy.
+//
+// Backends differ in what a killed upload leaves: rclone's S3 server stores
+// an object only when its body is complete; the SFTP client uploads to
+// NAME.mp4.XXXX.partial and renames (a killed one leaves that .partial, which
+// is not a segment and is ignored); the WebDAV server may keep a torn
+// NAME.mp4, which the restart must replace.
 func TestKilledMidUpload(t *testing.T) {
+	for name, start := range map[string]func(testing.TB) *rclonetest.Server{
+		"s3": rclonetest.S3, "webdav": rclonetest.WebDAV, "sftp": rclonetest.SFTP,
+	} {
+		t.Run(name, func(t *testing.T) { killedMidUpload(t, start(t)) })
+	}
+}
+
+func killedMidUpload(t *testing.T, srv *rclonetest.Server) {
 	sc := scheme(t)
-	srv := rclonetest.S3(t)
 	dir := t.TempDir()
 	want := map[string][]byte{}
 	for i := range 4 {
@@ -121,8 +135,16 @@ func TestKilledMidUpload(t *testing.T) {
 	if v := violation.Load(); v != nil {
 		t.Fatal(v)
 	}
-	if got := remoteNames(t, root); len(got) != len(want) {
-		t.Fatalf("remote holds %q, want each of the %d segments once", got, len(want))
+	var segments []string
+	for _, p := range remoteNames(t, root) {
+		if _, ok := sc.Time(path.Base(p)); ok {
+			segments = append(segments, p)
+		} else {
+			t.Logf("left on the remote, not a segment: %s", p)
+		}
+	}
+	if len(segments) != len(want) {
+		t.Fatalf("remote holds segments %q, want each of the %d once", segments, len(want))
 	}
 	for n, data := range want {
 		checkLanded(t, root, sc, n, data, dir)
