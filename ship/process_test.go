@@ -128,9 +128,11 @@ func killedMidUpload(t *testing.T, srv *rclonetest.Server) {
 	}
 
 	again := command(t, nil, "ship", "--dir", dir, "--to", srv.Remote+"/cam", "--utc", "--once", "--low-level-retries", "1")
-	if b, err := again.CombinedOutput(); err != nil {
+	b, err := again.CombinedOutput()
+	if err != nil {
 		t.Fatalf("restart: %v\n%s", err, b)
 	}
+	t.Logf("restart:\n%s", b)
 	time.Sleep(50 * time.Millisecond) // one more watchdog round
 	if v := violation.Load(); v != nil {
 		t.Fatal(v)
