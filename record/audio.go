@@ -15,10 +15,15 @@ import (
 	"github.com/camshare/camshare/audio"
 )
 
-// g711Queue is how many G.711 packets (typically 20–40 ms each) may wait for
-// the transcoder: over a second of audio. Beyond that audio is dropped, never
-// the video.
-const g711Queue = 64
+// g711Backlog is how much G.711 audio (bytes = samples at 8 kHz) may wait
+// for the transcoder: two seconds. Beyond that audio is dropped, never the
+// video.
+const g711Backlog = 2 * 8000
+
+// g711Batch: the worker is woken once an AAC frame's worth of samples is
+// queued, not for every 20 ms packet; each wake-up of a goroutine costs
+// more CPU than the copying it saves.
+const g711Batch = audio.SamplesPerAU
 
 // audioSource is the audio track a session records, and how.
 type audioSource struct {
@@ -26,12 +31,18 @@ type audioSource struct {
 	forma format.Format
 	out   *audioOut
 
-	g711   *audio.Transcoder // nil for passthrough
-	in     chan g711Packet   // RTP callback → transcoder worker
-	done   sync.WaitGroup
-	drops  atomic.Int64 // packets or units dropped because the queue was full
-	warned atomic.Bool
-	log    *slog.Logger
+	g711 *audio.Transcoder // nil for passthrough
+	// RTP callback → transcoder worker: packets queue under mu, and wake
+	// (capacity 1) tells the worker there is a batch.
+	mu      sync.Mutex
+	queue   []g711Packet
+	queued  int // bytes in queue
+	stopped bool
+	wake    chan struct{}
+	done    sync.WaitGroup
+	drops   atomic.Int64 // packets or units dropped because the queue was full
+	warned  atomic.Bool
+	log     *slog.Logger
 }
 
 type g711Packet struct {
@@ -70,8 +81,8 @@ func pickAudio(desc *description.Session, log *slog.Logger) (*audioSource, error
 					return nil, err
 				}
 				return &audioSource{media: m, forma: f, log: log, g711: t,
-					in:  make(chan g711Packet, g711Queue),
-					out: &audioOut{rate: t.SampleRate(), codec: &fmp4.CodecMPEG4Audio{Config: t.Config()}},
+					wake: make(chan struct{}, 1),
+					out:  &audioOut{rate: t.SampleRate(), codec: &fmp4.CodecMPEG4Audio{Config: t.Config()}},
 				}, nil
 			default:
 				skipped = append(skipped, f.Codec())
@@ -126,13 +137,7 @@ func (a *audioSource) attach(c *gortsplib.Client, units chan<- unit) error {
 			if err != nil || len(samples) == 0 {
 				return
 			}
-			// gortsplib allocates every packet's payload afresh, so the
-			// bytes can cross to the worker without a copy.
-			select {
-			case a.in <- g711Packet{pts: pts, data: samples}:
-			default:
-				a.dropped()
-			}
+			a.enqueue(g711Packet{pts: pts, data: samples})
 		})
 		a.done.Add(1)
 		go a.transcode(units)
@@ -140,8 +145,39 @@ func (a *audioSource) attach(c *gortsplib.Client, units chan<- unit) error {
 	return nil
 }
 
+// enqueue runs on the RTP reader: it only queues the packet (gortsplib
+// allocates every payload afresh, so the bytes cross without a copy) and
+// wakes the worker once a frame's worth is waiting.
+func (a *audioSource) enqueue(p g711Packet) {
+	a.mu.Lock()
+	if a.queued+len(p.data) > g711Backlog {
+		a.mu.Unlock()
+		a.dropped()
+		return
+	}
+	a.queue = append(a.queue, p)
+	a.queued += len(p.data)
+	ready := a.queued >= g711Batch
+	a.mu.Unlock()
+	if ready {
+		select {
+		case a.wake <- struct{}{}:
+		default: // already signalled
+		}
+	}
+}
+
+// take hands the worker everything queued (and whether it should stop).
+func (a *audioSource) take(spare []g711Packet) ([]g711Packet, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	batch := a.queue
+	a.queue, a.queued = spare[:0], 0
+	return batch, a.stopped
+}
+
 // transcode is the G.711 worker: it turns queued packets into AAC units
-// until the queue is closed, then flushes the encoder's tail.
+// until stopped, then flushes the encoder's tail.
 func (a *audioSource) transcode(units chan<- unit) {
 	defer a.done.Done()
 	send := func(aus []audio.AU) {
@@ -150,17 +186,27 @@ func (a *audioSource) transcode(units chan<- unit) {
 		}
 	}
 	failed := false
-	for p := range a.in {
-		if failed {
-			continue
+	var spare []g711Packet
+	for {
+		<-a.wake
+		batch, stop := a.take(spare)
+		for _, p := range batch {
+			if failed {
+				break
+			}
+			aus, err := a.g711.Write(p.data, p.pts)
+			if err != nil {
+				a.log.Warn("audio transcoding failed; recording video only", "err", err)
+				failed = true
+				break
+			}
+			send(aus)
 		}
-		aus, err := a.g711.Write(p.data, p.pts)
-		if err != nil {
-			a.log.Warn("audio transcoding failed; recording video only", "err", err)
-			failed = true
-			continue
+		clear(batch) // drop payload references
+		spare = batch
+		if stop {
+			break
 		}
-		send(aus)
 	}
 	if !failed {
 		if aus, err := a.g711.Flush(); err == nil {
@@ -170,10 +216,16 @@ func (a *audioSource) transcode(units chan<- unit) {
 }
 
 // stop ends the worker once no callback can run any more (after the
-// client is closed), waiting for the flushed tail to be queued.
+// client is closed), waiting for the queued audio and the encoder's tail.
 func (a *audioSource) stop() {
-	if a.in != nil {
-		close(a.in)
+	if a.wake != nil {
+		a.mu.Lock()
+		a.stopped = true
+		a.mu.Unlock()
+		select {
+		case a.wake <- struct{}{}:
+		default:
+		}
 	}
 	a.done.Wait()
 	if n := a.drops.Load(); n > 0 {
