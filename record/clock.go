@@ -17,8 +17,14 @@ func nextBoundary(t time.Time, d time.Duration, loc *time.Location) time.Time {
 		return time.Date(y, m, day+1, 0, 0, 0, 0, loc)
 	}
 	// time.Date normalises the clock reading, so DST days land where the
-	// clock face says, as ffmpeg's localtime arithmetic does.
-	return time.Date(y, m, day, 0, 0, 0, int(next), loc)
+	// clock face says, as ffmpeg's localtime arithmetic does. A reading the
+	// clock skips (02:30 on a spring-forward night) may normalise to before
+	// t: step on in real time until it is after.
+	b := time.Date(y, m, day, 0, 0, 0, int(next), loc)
+	for !b.After(t) {
+		b = b.Add(min(d, time.Hour))
+	}
+	return b
 }
 
 // maxDrift is how far the stream's clock may wander from ours before the
