@@ -13,6 +13,7 @@ import (
 
 	"github.com/camshare/camshare/config"
 	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/resolver"
 	supervisor "github.com/camshare/camshare/run"
 )
 
@@ -45,6 +46,11 @@ The config is --config, else $XDG_CONFIG_HOME/camshare/config.yaml (write one wi
 			cfg, err := loadConfig(g, cfgPath, true)
 			if err != nil {
 				return err
+			}
+			// Worth a line in a phone's log: lookups are the first thing
+			// to fail on Android.
+			if ch, err := resolver.Choose(g.dns); err == nil && len(ch.Servers) > 0 {
+				log.Info("name servers", "servers", ch.Servers, "from", ch.Source)
 			}
 			if ro.ConfigPath == "" {
 				ro.ConfigPath = cfg.RcloneConfig
