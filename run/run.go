@@ -192,10 +192,19 @@ func (s *Supervisor) apply(ctx context.Context, cfg *config.Config) {
 	if old == nil || backendChanged(old, cfg) {
 		s.restartBackend(ctx, cfg)
 	}
+	s.tracker.Update(func(st *status.State) { st.Segment = status.Duration(longestSegment(cfg)) })
 	if old != nil {
 		s.log.Info("config reloaded", "cameras", len(cfg.Cameras))
 	}
 	s.tracker.Kick()
+}
+
+func longestSegment(cfg *config.Config) time.Duration {
+	var d time.Duration
+	for _, c := range cfg.Cameras {
+		d = max(d, c.Segment)
+	}
+	return d
 }
 
 func sameCamera(a, b config.Camera) bool {

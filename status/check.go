@@ -10,7 +10,7 @@ import (
 // Limits say when something counts as wrong.
 type Limits struct {
 	CameraDown time.Duration // a camera down longer than this (default 5m)
-	QueueAge   time.Duration // oldest unshipped segment older than this: the queue is not draining (default 30m)
+	QueueAge   time.Duration // oldest unshipped segment closed longer ago than this: the queue is not draining (default 30m)
 	Stale      time.Duration // state file older than this: run is not running (default 3 intervals, at least 30s)
 	MinFree    int64         // free disk below this (0 = not checked)
 }
@@ -47,7 +47,7 @@ func Problems(s State, now time.Time, l Limits) []string {
 			out = append(out, msg)
 		}
 	}
-	if !s.Ship.Oldest.IsZero() && now.Sub(s.Ship.Oldest) > l.QueueAge {
+	if !s.Ship.Oldest.IsZero() && now.Sub(s.Ship.Oldest)-time.Duration(s.Segment) > l.QueueAge {
 		msg := fmt.Sprintf("upload queue growing: %d segments (%s) waiting, oldest from %s ago",
 			s.Ship.Queued, units.FormatSize(s.Ship.QueuedBytes), round(now.Sub(s.Ship.Oldest)))
 		if s.Ship.LastError != "" {

@@ -23,6 +23,9 @@ type State struct {
 	// Interval is how often run rewrites the file; status calls a file
 	// stale after a few of these.
 	Interval Duration `json:"interval"`
+	// Segment is the longest segment length: a queued segment's start is
+	// that much older than its closing, which the queue check allows for.
+	Segment Duration `json:"segment"`
 	Cameras  []Camera `json:"cameras"`
 	Ship     Ship     `json:"ship"`
 	Prune    Prune    `json:"prune"`
