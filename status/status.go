@@ -26,10 +26,10 @@ type State struct {
 	// Segment is the longest segment length: a queued segment's start is
 	// that much older than its closing, which the queue check allows for.
 	Segment Duration `json:"segment"`
-	Cameras  []Camera `json:"cameras"`
-	Ship     Ship     `json:"ship"`
-	Prune    Prune    `json:"prune"`
-	Disk     Disk     `json:"disk"`
+	Cameras []Camera `json:"cameras"`
+	Ship    Ship     `json:"ship"`
+	Prune   Prune    `json:"prune"`
+	Disk    Disk     `json:"disk"`
 }
 
 // Camera is one recorder.
