@@ -86,3 +86,20 @@ func TestTimestampJumps(t *testing.T) {
 	}
 	checkAll(t, r, dir, 2*time.Second)
 }
+
+// TestUDPTransport: --transport udp records the same valid files.
+func TestUDPTransport(t *testing.T) {
+	cam := startCam(t, testcam.Options{Fixture: "h264_pcmu"})
+	dir := t.TempDir()
+	r := startRecorder(t, Options{URL: cam.URL(), Dir: dir, Segment: 2 * time.Second, Transport: "udp", Scheme: utcScheme(t)})
+	waitFor(t, 30*time.Second, "two closed segments", func() bool { return len(r.segments()) >= 2 })
+	if err := r.stop(t); err != nil {
+		t.Fatal(err)
+	}
+	checkAll(t, r, dir, 2*time.Second)
+	for _, ev := range r.segments() {
+		if a := probe(t, ev.Segment.Path)["audio"]; a.CodecName != "aac" {
+			t.Errorf("%s: audio %q over UDP", ev.Segment.Name, a.CodecName)
+		}
+	}
+}
