@@ -19,6 +19,8 @@ import (
 	"github.com/rclone/rclone/fs/config/configfile"
 	"github.com/rclone/rclone/fs/fspath"
 	"github.com/spf13/pflag"
+
+	"github.com/camshare/camshare/redact"
 )
 
 // Options are rclone's global options camshare exposes, with rclone's names.
@@ -132,6 +134,42 @@ func defaultConfigPath() string {
 // Open opens a remote spec ("name:folder", ":s3,provider=…:bucket/dir", or a
 // local path). An unknown remote name lists the configured ones.
 func Open(ctx context.Context, spec string) (fs.Fs, error) {
+	f, err := open(ctx, spec)
+	if err != nil {
+		// A connection string carries its keys: keep them out of the error.
+		if parsed, perr := fspath.Parse(spec); perr == nil {
+			err = redact.Error(err, specSecrets(parsed)...)
+		}
+	}
+	return f, err
+}
+
+// specSecrets are the values of a connection string's password and key
+// options (":s3,secret_access_key=…:bucket"); every value when the backend is
+// not known.
+func specSecrets(p fspath.Parsed) []string {
+	var opts fs.Options
+	if strings.HasPrefix(p.Name, ":") {
+		if info, err := fs.Find(strings.TrimPrefix(p.Name, ":")); err == nil {
+			opts = info.Options
+		}
+	}
+	var out []string
+	for k, v := range p.Config {
+		secret := opts == nil
+		for _, o := range opts {
+			if o.Name == strings.ReplaceAll(k, "-", "_") && (o.IsPassword || o.Sensitive) {
+				secret = true
+			}
+		}
+		if secret && len(v) > 1 {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func open(ctx context.Context, spec string) (fs.Fs, error) {
 	if spec == "" {
 		return nil, errors.New("no remote given (want REMOTE:FOLDER)")
 	}

@@ -142,3 +142,24 @@ func TestMaxLocalDuringOutage(t *testing.T) {
 		t.Errorf("stats %+v, want 7 dropped, 3 queued", st)
 	}
 }
+
+// A phone boots before its network: the shipper opens the remote and starts
+// with the S3 server down, and ships once it is up.
+func TestStartsWithRemoteDown(t *testing.T) {
+	fastBackoff(t)
+	ctx := setup(t)
+	sc := scheme(t)
+	srv := rclonetest.S3(t)
+	srv.Stop()
+	dest, err := OpenDest(ctx, srv.Remote+"/cam")
+	if err != nil {
+		t.Fatalf("OpenDest with the server down: %v", err)
+	}
+	dir := t.TempDir()
+	name, data := segment(t, dir, sc, 0, 5000)
+	s, shipped := running(t, ctx, Options{Sources: []Source{{Dir: dir, Dest: dest}}, Scheme: sc})
+	eventually(t, "outage noticed", func() bool { return s.Stats().Outage })
+	srv.Start()
+	eventually(t, "shipped after the server came up", func() bool { return len(shipped.get()) == 1 })
+	checkLanded(t, filepath.Join(srv.Root, "cam"), sc, name, data, dir)
+}

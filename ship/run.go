@@ -19,7 +19,12 @@ func (s *Shipper) Run(ctx context.Context) error {
 	ci := fs.GetConfig(ctx)
 	s.slots = make(chan struct{}, max(ci.Transfers, 1))
 	for _, src := range s.sources {
-		f, err := fs.NewFs(ctx, src.Dir)
+		abs, err := filepath.Abs(src.Dir)
+		if err != nil {
+			return fmt.Errorf("folder %q: %v", src.Dir, err)
+		}
+		// ":local:" so a folder name with a colon is not read as a remote.
+		f, err := fs.NewFs(ctx, ":local:"+abs)
 		if err != nil {
 			return fmt.Errorf("folder %q: %v", src.Dir, err)
 		}

@@ -32,6 +32,9 @@ func (s *Shipper) watch(ctx context.Context) {
 			}
 		}
 	}
+	// A segment closed between Run's first scan and the watch going up
+	// raised no event: look once more now rather than at the first tick.
+	s.rescan()
 	tick := time.NewTicker(s.o.Rescan)
 	defer tick.Stop()
 	for {
