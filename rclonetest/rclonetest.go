@@ -20,6 +20,11 @@
 // what the code under test asks of its fs.Fs (List, NewObject, Put, …); that
 // is what prune's "lists only the folders it needs" test wants to measure.
 //
+// Outage tests: set rclone's LowLevelRetries to 1 (remote.Options, or
+// fs.AddConfig on the context) before opening the remote; with the default
+// (10, multiplied by the S3 SDK's own attempts) one request to a stopped S3
+// server takes minutes to fail.
+//
 // The servers share rclone's process-wide state (accounting, fs cache, the
 // global config), as everything in one camshare process does.
 package rclonetest

@@ -17,7 +17,10 @@ import (
 func TestServers(t *testing.T) {
 	for name, start := range map[string]func(testing.TB) *Server{"s3": S3, "webdav": WebDAV, "sftp": SFTP} {
 		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
+			// One low-level retry: against a stopped server rclone's
+			// default ladder (10 × the SDK's attempts) takes minutes.
+			ctx, ci := fs.AddConfig(context.Background())
+			ci.LowLevelRetries = 1
 			srv := start(t)
 			f, err := fs.NewFs(ctx, srv.Remote+"/cam")
 			if err != nil {
