@@ -183,16 +183,28 @@ func attachVideo(c *gortsplib.Client, m *description.Media, f format.Format, uni
 		}
 		decode = d.Decode
 	}
+	// Cameras that never set the RTP marker get each access unit back when
+	// the next one's first packet arrives: that unit has the previous
+	// timestamp's PTS.
+	var curTS uint32
+	var curPTS, prevPTS int64
 	c.OnPacketRTP(m, f, func(pkt *rtp.Packet) {
 		pts, ok := c.PacketPTS2(m, pkt)
 		if !ok {
 			return
 		}
+		if pkt.Timestamp != curTS {
+			prevPTS = curPTS
+		}
+		curTS, curPTS = pkt.Timestamp, pts
 		au, err := decode(pkt)
 		if err != nil {
 			// More packets needed, or a lost one cost this frame (the
 			// decoder tolerates that until the next keyframe).
 			return
+		}
+		if !pkt.Marker {
+			pts = prevPTS
 		}
 		now := time.Now()
 		last.Store(now.UnixNano())

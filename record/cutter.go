@@ -158,6 +158,7 @@ func (k *cutter) onVideo(u unit) {
 		k.abort(k.cur)
 		k.cur = nil
 		k.needKey = true
+		k.recover()
 		return
 	}
 	if k.havePrev && dts > k.prevDTS {
@@ -295,6 +296,19 @@ func (k *cutter) finish(s *openSeg, next int64) {
 	}
 	k.log.Info("segment closed", "file", info.Name, "duration", info.Duration.Round(time.Millisecond), "size", info.Size)
 	k.c.emit(Event{Kind: SegmentClosed, Time: time.Now(), Segment: &info})
+}
+
+// recover publishes what an aborted segment left on disk (its temp file
+// plays up to the last fragment written), as a restart would.
+func (k *cutter) recover() {
+	infos, err := segment.Recover(k.c.Dir, k.c.Scheme)
+	for i := range infos {
+		k.log.Info("recovered unfinished segment", "file", infos[i].Name, "duration", infos[i].Duration.Round(time.Millisecond))
+		k.c.emit(Event{Kind: Recovered, Time: time.Now(), Segment: &infos[i]})
+	}
+	if err != nil {
+		k.log.Warn("recovering unfinished segment", "err", err)
+	}
 }
 
 func (k *cutter) abort(s *openSeg) {
