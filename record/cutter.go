@@ -23,7 +23,7 @@ const (
 	maxBackwardStep = time.Second
 	// audioGrace is how long (in stream time) a closed-for-video segment
 	// waits for audio the worker still holds before it is finalized.
-	audioGrace = time.Second
+	audioGrace = 2 * time.Second
 	// maxAudioSkew: audio further than this from the video is taken as a
 	// jump of its own clock and re-aligned to the video.
 	maxAudioSkew = 3 * time.Second
@@ -132,6 +132,11 @@ func (k *cutter) onVideo(u unit) {
 	if err != nil {
 		k.log.Warn("bad video timing; resyncing at the next keyframe", "err", err)
 		k.resync()
+		return
+	}
+	if k.havePrev && dts <= k.prevDTS {
+		// A repeated timestamp: MP4 cannot hold two frames at one time.
+		k.log.Debug("dropped a video frame with a repeated timestamp", "dts", dts)
 		return
 	}
 	pos := ticksToDur(dts, videoClock)
