@@ -51,11 +51,10 @@ type g711Packet struct {
 }
 
 // pickAudio chooses the first audio track camshare can record: AAC passes
-// through, G.711 is transcoded to AAC-LC. Anything else is left out with
-// one warning (Opus, MP3, LPCM… are rare on IP cameras, and G.711 as LPCM
-// does not play in Firefox).
-func pickAudio(desc *description.Session, log *slog.Logger) (*audioSource, error) {
-	var skipped []string
+// through, G.711 is transcoded to AAC-LC. Anything else is left out (Opus,
+// MP3, LPCM… are rare on IP cameras, and G.711 as LPCM does not play in
+// Firefox); skipped names what was, for the caller's one warning.
+func pickAudio(desc *description.Session, log *slog.Logger) (src *audioSource, skipped []string, err error) {
 	for _, m := range desc.Medias {
 		if m.Type != description.MediaTypeAudio || m.IsBackChannel {
 			continue
@@ -70,7 +69,7 @@ func pickAudio(desc *description.Session, log *slog.Logger) (*audioSource, error
 				return &audioSource{media: m, forma: f, log: log, out: &audioOut{
 					rate:  f.Config.SampleRate,
 					codec: &fmp4.CodecMPEG4Audio{Config: *f.Config},
-				}}, nil
+				}}, nil, nil
 			case *format.G711:
 				if f.ChannelCount > 1 || f.ClockRate() != 8000 {
 					skipped = append(skipped, "G.711 that is not 8 kHz mono")
@@ -78,21 +77,18 @@ func pickAudio(desc *description.Session, log *slog.Logger) (*audioSource, error
 				}
 				t, err := audio.NewG711Transcoder(f.MULaw)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				return &audioSource{media: m, forma: f, log: log, g711: t,
 					wake: make(chan struct{}, 1),
 					out:  &audioOut{rate: t.SampleRate(), codec: &fmp4.CodecMPEG4Audio{Config: t.Config()}},
-				}, nil
+				}, nil, nil
 			default:
 				skipped = append(skipped, f.Codec())
 			}
 		}
 	}
-	if len(skipped) > 0 {
-		log.Warn("audio codec not supported; recording video only", "audio", skipped)
-	}
-	return nil, nil
+	return nil, skipped, nil
 }
 
 // attach registers the RTP callback (after Setup) and starts the worker.

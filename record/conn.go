@@ -75,8 +75,13 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 	}
 	var asrc *audioSource
 	if s.c.Audio == "auto" {
-		if asrc, err = pickAudio(desc, s.log); err != nil {
+		var skipped []string
+		if asrc, skipped, err = pickAudio(desc, s.log); err != nil {
 			return false, err
+		}
+		if asrc == nil && len(skipped) > 0 && !s.c.audioWarned {
+			s.c.audioWarned = true // once per Run, not per reconnect
+			s.log.Warn("audio codec not supported; recording video only", "audio", skipped)
 		}
 	}
 	if _, err := client.Setup(desc.BaseURL, vmedia, 0, 0); err != nil {

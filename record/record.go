@@ -37,7 +37,7 @@ type Options struct {
 	Transport string         // "tcp" (default) | "udp" | "auto"
 	Audio     string         // "auto" (default) | "none"
 	Log       *slog.Logger
-	Events    func(Event) // optional, called synchronously but must be cheap: status/supervisor hooks
+	Events    func(Event) // optional, called synchronously (one call at a time) but must be cheap: status/supervisor hooks
 }
 
 // EventKind says what happened.
@@ -82,9 +82,10 @@ const DefaultSegment = 5 * time.Minute
 // config is Options checked and completed.
 type config struct {
 	Options
-	url      *url.URL // with the effective password
-	user     string
-	password string
+	url         *url.URL // with the effective password
+	user        string
+	password    string
+	audioWarned bool // the unsupported-audio warning was given
 }
 
 // secrets are the strings no log line or error may contain: the password
