@@ -194,16 +194,21 @@ func probe(t *testing.T, path string) map[string]probeStream {
 	return m
 }
 
-// packetSpan is where a stream's packets begin and end (last pts +
-// duration), read from the packets themselves rather than the headers.
-func packetSpan(t *testing.T, path, stream string) (first, end time.Duration) {
+// packetLines lists a stream's packets as "pts,duration" (seconds).
+func packetLines(t *testing.T, path, stream string) []string {
 	t.Helper()
 	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", stream, "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0", path).Output()
 	if err != nil {
 		t.Fatalf("ffprobe packets %s: %v", path, err)
 	}
-	lines := strings.Fields(string(out))
-	for i, l := range lines {
+	return strings.Fields(string(out))
+}
+
+// packetSpan is where a stream's packets begin and end (last pts +
+// duration), read from the packets themselves rather than the headers.
+func packetSpan(t *testing.T, path, stream string) (first, end time.Duration) {
+	t.Helper()
+	for i, l := range packetLines(t, path, stream) {
 		pts, dur, _ := strings.Cut(l, ",")
 		p, _ := strconv.ParseFloat(pts, 64)
 		d, _ := strconv.ParseFloat(dur, 64)
