@@ -1,0 +1,70 @@
+package remote
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The rclone library ignores RCLONE_CONFIG; camshare must not, or users'
+// cron set-ups that export it would silently use another config.
+func TestRCLONECONFIGIsHonoured(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "rclone.conf")
+	data := filepath.Join(dir, "data")
+	if err := os.MkdirAll(filepath.Join(data, "cam"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := "[home]\ntype = alias\nremote = " + data + "\n\n[nas]\ntype = local\n"
+	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("RCLONE_CONFIG", conf)
+	ctx, err := Setup(context.Background(), Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(ctx, "home:cam")
+	if err != nil {
+		t.Fatalf("remote from $RCLONE_CONFIG: %v", err)
+	}
+	if got := f.Root(); !strings.HasSuffix(got, filepath.Join("data", "cam")) {
+		t.Fatalf("home:cam opened %q", got)
+	}
+
+	_, err = Open(ctx, "nope:cam")
+	if err == nil {
+		t.Fatal("unknown remote accepted")
+	}
+	msg := err.Error()
+	for _, want := range []string{`unknown remote "nope"`, "home", "nas", conf} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error %q does not mention %q", msg, want)
+		}
+	}
+	if strings.Contains(msg, "\n") {
+		t.Errorf("error is not one line: %q", msg)
+	}
+}
+
+func TestUnreadableConfig(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "rclone.conf")
+	// A folder where the file should be: loading fails, and must not exit.
+	if err := os.Mkdir(conf, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Setup(context.Background(), Options{ConfigPath: conf}, nil)
+	if err == nil || !strings.Contains(err.Error(), conf) {
+		t.Fatalf("want an error naming %s, got %v", conf, err)
+	}
+}
+
+func TestBadBwLimit(t *testing.T) {
+	_, err := Setup(context.Background(), Options{ConfigPath: os.DevNull, BwLimit: "fast"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "--bwlimit") {
+		t.Fatalf("want a --bwlimit error, got %v", err)
+	}
+}
