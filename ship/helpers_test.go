@@ -35,15 +35,25 @@ func scheme(t testing.TB) *layout.Scheme {
 
 // setup configures rclone as camshare does, with one low-level retry so a
 // stopped server fails fast instead of after rclone's long retry ladder.
+// Once per process: Setup writes rclone's global config, which servers of
+// earlier tests still read.
 func setup(t testing.TB) context.Context {
-	ctx, err := remote.Setup(context.Background(), remote.Options{
-		ConfigPath: filepath.Join(t.TempDir(), "rclone.conf"), LowLevelRetries: 1, Transfers: 2,
-	}, logging.Discard())
-	if err != nil {
-		t.Fatal(err)
+	setupOnce.Do(func() {
+		setupCtx, setupErr = remote.Setup(context.Background(), remote.Options{
+			ConfigPath: filepath.Join(os.TempDir(), "camshare-ship-test-none.conf"), LowLevelRetries: 1, Transfers: 2,
+		}, logging.Discard())
+	})
+	if setupErr != nil {
+		t.Fatal(setupErr)
 	}
-	return ctx
+	return setupCtx
 }
+
+var (
+	setupOnce sync.Once
+	setupCtx  context.Context
+	setupErr  error
+)
 
 // open opens a remote like the command does.
 func open(t testing.TB, ctx context.Context, spec string) fs.Fs {

@@ -11,7 +11,8 @@ type item struct {
 	name     string
 	start    time.Time // from the name: the queue's order
 	size     int64
-	inflight bool // a transfer is running; the cap must not delete it
+	inflight bool   // a transfer is running: the cap cannot delete it now…
+	drop     string // …so it marks it, and the worker deletes it after a failed attempt (the reason)
 }
 
 // queue holds one camera's waiting segments, oldest first, then by name
@@ -64,20 +65,26 @@ func (q *queue) next() (item, bool) {
 	return *q.items[0], true
 }
 
-// done ends a transfer attempt; remove drops the segment from the queue.
-func (q *queue) done(name string, remove bool) {
+// done ends a transfer attempt; remove drops the segment from the queue. It
+// returns the cap's reason when the cap wanted the segment gone meanwhile and
+// the attempt failed: the caller deletes the file.
+func (q *queue) done(name string, remove bool) (drop string) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for i, it := range q.items {
 		if it.name == name {
-			if remove {
+			if remove || it.drop != "" {
 				q.items = append(q.items[:i], q.items[i+1:]...)
+				if !remove {
+					return it.drop
+				}
 			} else {
 				it.inflight = false
 			}
-			return
+			return ""
 		}
 	}
+	return ""
 }
 
 // keepOnly drops queued segments not in present (deleted behind our back),
@@ -94,28 +101,35 @@ func (q *queue) keepOnly(present map[string]bool) {
 	q.items = kept
 }
 
-// idle copies of the queue for the cap: everything not in flight.
-func (q *queue) idle() []item {
+// snapshot copies the queue for the cap (segments already marked to drop
+// are left out: they are as good as gone).
+func (q *queue) snapshot() []item {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	var out []item
 	for _, it := range q.items {
-		if !it.inflight {
+		if it.drop == "" {
 			out = append(out, *it)
 		}
 	}
 	return out
 }
 
-// take removes name if it is not in flight; the cap deletes only what it took.
-func (q *queue) take(name string) bool {
+// take removes name so the cap can delete it (true), or, while it is being
+// uploaded, marks it to be deleted if that attempt fails (false).
+func (q *queue) take(name, reason string) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for i, it := range q.items {
-		if it.name == name && !it.inflight {
-			q.items = append(q.items[:i], q.items[i+1:]...)
-			return true
+		if it.name != name {
+			continue
 		}
+		if it.inflight {
+			it.drop = reason
+			return false
+		}
+		q.items = append(q.items[:i], q.items[i+1:]...)
+		return true
 	}
 	return false
 }
@@ -124,7 +138,9 @@ func (q *queue) summary() (n int, bytes int64, first string, start time.Time) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, it := range q.items {
-		bytes += it.size
+		if it.drop == "" {
+			bytes += it.size
+		}
 	}
 	if len(q.items) > 0 {
 		first, start = q.items[0].name, q.items[0].start

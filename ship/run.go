@@ -145,7 +145,9 @@ func (s *Shipper) shipOne(ctx context.Context, src *source, it item) error {
 		s.log.Debug("segment vanished before shipping", "camera", src.Name, "file", local)
 		return nil
 	case err != nil && ctx.Err() != nil:
-		src.q.done(it.name, false)
+		if reason := src.q.done(it.name, false); reason != "" {
+			s.drop(src, it.name, it.size, reason)
+		}
 		return err
 	case err != nil && (errors.Is(err, os.ErrPermission) || isLocalError(src, it.name)):
 		// Unreadable here: no remote will fix it. Report once, leave it.
@@ -157,7 +159,9 @@ func (s *Shipper) shipOne(ctx context.Context, src *source, it item) error {
 		s.log.Error("cannot ship segment", "camera", src.Name, "file", local, "err", oneLine(err))
 		return nil
 	case err != nil:
-		src.q.done(it.name, false)
+		if reason := src.q.done(it.name, false); reason != "" {
+			s.drop(src, it.name, it.size, reason)
+		}
 		s.outage(src, err)
 		return err
 	}
