@@ -13,13 +13,18 @@ import (
 	"github.com/camshare/camshare/rclonetest"
 )
 
-// start runs `camshare run` as its own process.
-func startRun(t *testing.T, dir, cfgPath string) (*exec.Cmd, *bytes.Buffer) {
+// startRun runs `camshare run` as its own process; its output goes to
+// the returned file (a file, so the test can read it while it runs).
+func startRun(t *testing.T, dir, cfgPath string) (*exec.Cmd, string) {
 	t.Helper()
-	var logs bytes.Buffer
+	logPath := filepath.Join(dir, "output.log")
+	logs, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(binary, "run", "--config", cfgPath, "--status-interval", "1s")
 	cmd.Env = append(os.Environ(), "HOME="+dir, "RCLONE_CONFIG="+filepath.Join(dir, "none.conf"))
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -28,11 +33,13 @@ func startRun(t *testing.T, dir, cfgPath string) (*exec.Cmd, *bytes.Buffer) {
 			cmd.Process.Kill()
 			cmd.Wait()
 		}
+		logs.Close()
 		if t.Failed() {
-			t.Logf("camshare run output:\n%s", logs.String())
+			b, _ := os.ReadFile(logPath)
+			t.Logf("camshare run output:\n%s", b)
 		}
 	})
-	return cmd, &logs
+	return cmd, logPath
 }
 
 // stop sends SIGTERM and wants exit 0.
@@ -82,7 +89,7 @@ func TestSIGTERMClosesSegmentsAndNextStartShipsThem(t *testing.T) {
 		probe(t, s.Path)
 	}
 
-	cmd, _ = startRun(t, dir, cfgPath)
+	cmd, logPath := startRun(t, dir, cfgPath)
 	for _, s := range left {
 		camName := filepath.Base(filepath.Dir(s.Path))
 		waitFor(t, s.Name+" shipped after restart", func() bool {
@@ -95,6 +102,16 @@ func TestSIGTERMClosesSegmentsAndNextStartShipsThem(t *testing.T) {
 			return false
 		})
 	}
+
+	// SIGHUP with a broken file keeps the running config and says why.
+	os.WriteFile(cfgPath, []byte("remote: x:y\ncameras: nope\n"), 0o600)
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the broken config refused", func() bool {
+		b, _ := os.ReadFile(logPath)
+		return strings.Contains(string(b), "config not reloaded") && strings.Contains(string(b), "camshare.yaml:2: cameras: want a list")
+	})
 
 	// SIGHUP picks up a camera added to the file.
 	c := testCamera(t)
