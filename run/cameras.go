@@ -73,6 +73,8 @@ func (s *Supervisor) stopCamera(name string) {
 func (s *Supervisor) cameraEvents(name string) func(record.Event) {
 	connectedOnce := false
 	return func(e record.Event) {
+		// Runs on the recorder's goroutines, outside keep's reach.
+		defer s.recoverCallback("camera events")
 		s.tracker.Camera(name, func(st *status.Camera) {
 			switch e.Kind {
 			case record.Connected:

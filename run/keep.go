@@ -58,3 +58,11 @@ func (p part) once(ctx context.Context, fn func(context.Context) error) (err err
 	}()
 	return fn(ctx)
 }
+
+// recoverCallback is deferred by code camshare hands to other packages'
+// goroutines (event hooks): a bug there is logged, not fatal.
+func (s *Supervisor) recoverCallback(what string) {
+	if r := recover(); r != nil {
+		s.log.Error(what+" panicked", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	}
+}

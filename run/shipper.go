@@ -38,6 +38,7 @@ func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live l
 			Sources: sources, Scheme: scheme, Rescan: s.o.Rescan,
 			MaxLocal: cfg.MaxLocal, MinFree: cfg.MinFree, Log: s.log.With("part", "ship"),
 			OnShipped: func(ctx context.Context, sh ship.Shipped) {
+				defer s.recoverCallback("after upload")
 				s.tracker.Update(func(st *status.State) {
 					st.Ship.LastUpload, st.Ship.LastUploadFile = time.Now(), sh.Source+"/"+sh.Remote
 				})
