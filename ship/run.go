@@ -156,7 +156,7 @@ func (s *Shipper) shipOne(ctx context.Context, src *source, it item) error {
 		src.bad[it.name] = true
 		src.mu.Unlock()
 		s.count(func(st *Stats) { st.Failed++ })
-		s.log.Error("cannot ship segment", "camera", src.Name, "file", local, "err", oneLine(err))
+		s.log.Error("cannot ship segment", "camera", src.Name, "file", local, "err", strings.Join(strings.Fields(err.Error()), " "))
 		return nil
 	case err != nil:
 		if reason := src.q.done(it.name, false); reason != "" {
@@ -227,9 +227,18 @@ func isLocalError(src *source, name string) bool {
 	return false
 }
 
+// oneLine flattens an error for a log line or the final error, saying in
+// plain words when the remote refused access (HTTP 403 and friends read
+// like an outage otherwise).
 func oneLine(err error) string {
 	if err == nil {
 		return ""
 	}
-	return strings.Join(strings.Fields(err.Error()), " ")
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	for _, p := range []string{"StatusCode: 403", "AccessDenied", "Forbidden", "401 Unauthorized"} {
+		if strings.Contains(msg, p) {
+			return "the remote refused access (check its keys/permissions): " + msg
+		}
+	}
+	return msg
 }
