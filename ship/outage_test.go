@@ -163,3 +163,24 @@ func TestStartsWithRemoteDown(t *testing.T) {
 	eventually(t, "shipped after the server came up", func() bool { return len(shipped.get()) == 1 })
 	checkLanded(t, filepath.Join(srv.Root, "cam"), sc, name, data, dir)
 }
+
+// --min-free: with the remote down and less free disk than asked for, the
+// waiting segments go, oldest first, counted. (Asking for more than any
+// disk has makes every one of them go.)
+func TestMinFreeDuringOutage(t *testing.T) {
+	fastBackoff(t)
+	ctx := setup(t)
+	sc := scheme(t)
+	srv := rclonetest.S3(t)
+	dest := open(t, ctx, srv.Remote+"/cam")
+	srv.Stop()
+	dir := t.TempDir()
+	for i := range 3 {
+		segment(t, dir, sc, i, 1000)
+	}
+	s, _ := running(t, ctx, Options{Sources: []Source{{Dir: dir, Dest: dest}}, Scheme: sc, MinFree: 1 << 62})
+	eventually(t, "all three dropped", func() bool { return s.Stats().Dropped == 3 })
+	if _, names := localBytes(t, dir); len(names) != 0 {
+		t.Fatalf("still local: %q", names)
+	}
+}

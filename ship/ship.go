@@ -41,7 +41,7 @@ type Options struct {
 	MaxLocal  int64          // cap on local bytes queued; 0 = none
 	MinFree   int64          // keep at least this much disk free; 0 = none
 	Log       *slog.Logger
-	OnShipped func(ctx context.Context, s Shipped) // after each verified move (page refresh, status)
+	OnShipped func(ctx context.Context, s Shipped) // after each verified move (page refresh, status); runs on the camera's worker, so keep it short
 }
 
 // Shipped describes one segment that reached its remote.
