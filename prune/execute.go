@@ -15,10 +15,11 @@ import (
 )
 
 // unitWorkers is how many units are pruned at once. Each runs up to
-// --checkers deletes of its own (so does rclone's purge), which keeps a
-// few dozen requests in flight: enough to hide a remote's latency without
-// tripping its rate limits.
-const unitWorkers = 4
+// --checkers (8) deletes of its own, as rclone's purge does, so up to 64
+// small requests are in flight: a delete is all round trip, and rclone's
+// pacer backs off if a remote says slow down. Measured with bench/prune.sh
+// (S3): 4 units left the server idle between waves of purges.
+const unitWorkers = 8
 
 // tally collects what was deleted, from many goroutines.
 type tally struct {
