@@ -110,19 +110,22 @@ func (p *plan) pruneUnit(ctx context.Context, u *unit, t *tally) {
 }
 
 // purgeable decides whether a unit may go in one purge, without looking at
-// it again. The listing it was decided on is the safety check: a purge
-// removes whatever is in the folder, so every object in it must be a
-// doomed segment (a stray notes.txt or a kept segment anywhere below
-// forbids it). That listing is the cheapest proof there is: one paged
-// request per day on bucket remotes (ListR), one per hour folder
-// elsewhere, and prune needs it anyway to count what goes. Only folders
-// wholly before purgeBefore are purged, so the one thing that can appear
-// between the listing and the purge (a late upload of old footage by
-// ship) is footage this run deletes anyway.
+// it again. A purge removes whatever is in the folder, so every object in
+// it must be a doomed segment: a stray notes.txt or a kept segment anywhere
+// below forbids it. The listing the plan was made from is that proof, and
+// the cheapest one that is complete: listing only the day level would miss
+// a stray inside an hour folder, and a name check per hour folder costs as
+// much as listing it. It is one paged request per day on bucket remotes
+// (ListR: 288 keys fit in one page), one per folder elsewhere, and prune
+// needs it anyway to count and date what goes.
 //
-// Backends without a purge of their own (local, sftp, ftp) would have
-// rclone list the folder again and delete file by file; deleting the
-// listed files ourselves does the same with one listing fewer.
+// Only folders wholly before purgeBefore are purged, so the one thing that
+// can appear between the listing and the purge (a late upload of old
+// footage by ship) is footage this run would delete anyway.
+//
+// Backends without a purge of their own (local, ftp) would have rclone
+// list the folder again and delete file by file; deleting the listed
+// files ourselves does the same with one listing fewer.
 func (p *plan) purgeable(u *unit, doomed int) bool {
 	if u.dir == "" || p.o.Dest.Features().Purge == nil || len(u.tree.Strays) > 0 || doomed != len(u.tree.Segments) {
 		return false
