@@ -48,7 +48,7 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 		}
 		existing, err := src.Dest.NewObject(ctx, remote)
 		if errors.Is(err, fs.ErrorObjectNotFound) {
-			return remote, true, operations.MoveFile(ctx, src.Dest, src.local, remote, name)
+			return remote, true, moveTo(ctx, src.Dest, nil, remote, local)
 		}
 		if err != nil {
 			return "", false, err
@@ -66,12 +66,22 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 		case torn:
 			s.log.Warn("replacing an incomplete remote copy", "camera", src.Name, "remote", remote,
 				"remote_size", existing.Size(), "size", local.Size())
-			return remote, true, operations.MoveFile(ctx, src.Dest, src.local, remote, name)
+			return remote, true, moveTo(ctx, src.Dest, existing, remote, local)
 		}
 		s.log.Warn("a different file is already on the remote; keeping both", "camera", src.Name,
 			"remote", remote, "remote_size", existing.Size(), "size", local.Size())
 	}
 	return "", false, fmt.Errorf("%s: %d different files already on the remote under its name", name, maxCollisions)
+}
+
+// moveTo is rclone's move of one object (what `rclone moveto` does): copy,
+// verify size and common hash (a mismatch deletes the bad copy and fails),
+// then delete the source; or a server-side move where the remote can. dst is
+// what is to be replaced at remote, nil for nothing; passing what move
+// already looked up saves rclone asking the remote again.
+func moveTo(ctx context.Context, fdst fs.Fs, dst fs.Object, remote string, src fs.Object) error {
+	_, err := operations.MoveTransfer(ctx, fdst, dst, remote, src)
+	return err
 }
 
 type verdict int
