@@ -160,6 +160,15 @@ func TestPasswordFileRelativeToConfig(t *testing.T) {
 	if c.Cameras[0].Password != "pw" || c.Cameras[0].Segment != 2*time.Second {
 		t.Errorf("%+v", c.Cameras[0])
 	}
+	// No layout section: FOLDER/CAMERA/YYYYMMDD/HH/, as the hand-made set-up.
+	s, err := c.Scheme()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2024, 3, 23, 10, 20, 0, 0, time.Local)
+	if got := s.Dir(at); got != "20240323/10" {
+		t.Errorf("default layout puts a segment in %q", got)
+	}
 }
 
 func TestWriteExampleRefusesOverwrite(t *testing.T) {

@@ -127,6 +127,13 @@ func (p *parser) top(n *yaml.Node, c *Config) {
 			p.errf(n, "dir: missing and there is no home folder to default to")
 		}
 	}
+	// Without a layout section, the layout of the hand-made set-up.
+	if c.Layout.Name == "" {
+		c.Layout.Name = layout.DefaultName
+	}
+	if c.Layout.Dir == "" {
+		c.Layout.Dir = layout.DefaultDir
+	}
 	if _, err := c.Scheme(); err != nil {
 		p.errf(p.valueOf(n, "layout"), "layout: %v", err)
 	}
@@ -178,12 +185,6 @@ func (p *parser) layout(n *yaml.Node, l *Layout) {
 		"dir":  func(v *yaml.Node) { l.Dir = p.str(v, "layout.dir") },
 		"utc":  func(v *yaml.Node) { l.UTC = p.boolean(v, "layout.utc") },
 	})
-	if l.Name == "" {
-		l.Name = layout.DefaultName
-	}
-	if l.Dir == "" {
-		l.Dir = layout.DefaultDir
-	}
 }
 
 func (p *parser) retention(n *yaml.Node, r *Retention) {
