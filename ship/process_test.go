@@ -59,19 +59,24 @@ func command(t *testing.T, env []string, args ...string) *exec.Cmd {
 // remote copy.
 //
 // Backends differ in what a killed upload leaves: rclone's S3 server stores
-// an object only when its body is complete; the SFTP client uploads to
-// NAME.mp4.XXXX.partial and renames (a killed one leaves that .partial, which
-// is not a segment and is ignored); the WebDAV server may keep a torn
-// NAME.mp4, which the restart must replace.
+// an object only when its body is complete; the local and SFTP backends
+// upload to NAME.mp4.XXXXXXXX.partial and rename, and since XXXXXXXX hashes
+// the name and the source's size and time, the retry reuses that name and
+// no .partial is left over; rclone's WebDAV server keeps a torn NAME.mp4,
+// which the restart must (and does) replace.
 func TestKilledMidUpload(t *testing.T) {
-	for name, start := range map[string]func(testing.TB) *rclonetest.Server{
-		"s3": rclonetest.S3, "webdav": rclonetest.WebDAV, "sftp": rclonetest.SFTP,
+	for name, backend := range map[string]func(testing.TB) (spec, root string){
+		"local":  func(t testing.TB) (string, string) { d := t.TempDir(); return d, d },
+		"s3":     serverRemote(rclonetest.S3),
+		"webdav": serverRemote(rclonetest.WebDAV),
+		"sftp":   serverRemote(rclonetest.SFTP),
 	} {
-		t.Run(name, func(t *testing.T) { killedMidUpload(t, start(t)) })
+		t.Run(name, func(t *testing.T) { killedMidUpload(t, backend) })
 	}
 }
 
-func killedMidUpload(t *testing.T, srv *rclonetest.Server) {
+func killedMidUpload(t *testing.T, backend func(testing.TB) (spec, root string)) {
+	spec, root := backend(t)
 	sc := scheme(t)
 	dir := t.TempDir()
 	want := map[string][]byte{}
@@ -79,7 +84,7 @@ func killedMidUpload(t *testing.T, srv *rclonetest.Server) {
 		n, data := segment(t, dir, sc, i, 1<<20)
 		want[n] = data
 	}
-	root := filepath.Join(srv.Root, "cam")
+	root = filepath.Join(root, "cam")
 
 	// The watchdog: a local file that is gone must already be complete on
 	// the remote (the remote side is checked after the local one).
@@ -108,7 +113,7 @@ func killedMidUpload(t *testing.T, srv *rclonetest.Server) {
 	defer func() { close(stop); wg.Wait() }()
 
 	var out bytes.Buffer
-	slow := command(t, nil, "ship", "--dir", dir, "--to", srv.Remote+"/cam", "--utc",
+	slow := command(t, nil, "ship", "--dir", dir, "--to", spec+"/cam", "--utc",
 		"--bwlimit", "400k", "--transfers", "1", "--low-level-retries", "1", "-v")
 	slow.Stdout, slow.Stderr = &out, &out
 	if err := slow.Start(); err != nil {
@@ -127,7 +132,7 @@ func killedMidUpload(t *testing.T, srv *rclonetest.Server) {
 		t.Fatalf("the kill came too late: only %q left", names)
 	}
 
-	again := command(t, nil, "ship", "--dir", dir, "--to", srv.Remote+"/cam", "--utc", "--once", "--low-level-retries", "1")
+	again := command(t, nil, "ship", "--dir", dir, "--to", spec+"/cam", "--utc", "--once", "--low-level-retries", "1")
 	b, err := again.CombinedOutput()
 	if err != nil {
 		t.Fatalf("restart: %v\n%s", err, b)
@@ -142,7 +147,7 @@ func killedMidUpload(t *testing.T, srv *rclonetest.Server) {
 		if _, ok := sc.Time(path.Base(p)); ok {
 			segments = append(segments, p)
 		} else {
-			t.Logf("left on the remote, not a segment: %s", p)
+			t.Errorf("left on the remote, not a segment: %s", p)
 		}
 	}
 	if len(segments) != len(want) {
