@@ -18,6 +18,7 @@ import (
 	"github.com/rclone/rclone/fs/config"
 	"github.com/rclone/rclone/fs/config/configfile"
 	"github.com/rclone/rclone/fs/fspath"
+	"github.com/rclone/rclone/lib/atexit"
 	"github.com/spf13/pflag"
 
 	"github.com/camshare/camshare/redact"
@@ -66,6 +67,10 @@ func Setup(ctx context.Context, o Options, log *slog.Logger) (context.Context, e
 		return ctx, fmt.Errorf("rclone config %q: %w", path, err)
 	}
 	configfile.Install()
+	// camshare handles SIGINT/SIGTERM itself (close segments, exit 0).
+	// rclone's at-exit handler, installed by the first copy to a local or
+	// SFTP remote, would os.Exit(143) in the middle of that shutdown.
+	atexit.IgnoreSignals()
 
 	// rclone reads some options (the bandwidth limiter among them) from the
 	// global config only, so set them there.

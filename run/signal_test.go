@@ -166,3 +166,20 @@ retention:
 		t.Errorf("last line: %s", lines[len(lines)-1])
 	}
 }
+
+// With a local-folder remote rclone's copy registers an at-exit handler
+// that would turn SIGTERM into exit 143 mid-shutdown; camshare must still
+// close its segments and exit 0.
+func TestSIGTERMWithLocalRemote(t *testing.T) {
+	dir := t.TempDir()
+	a := testCamera(t)
+	remoteDir := filepath.Join(dir, "remote")
+	cfgPath := writeConfig(t, dir, remoteDir, map[string]string{"a": a.URL()}, "")
+	cmd, _ := startRun(t, dir, cfgPath)
+	waitFor(t, "a shipping", func() bool { return len(segments(t, filepath.Join(remoteDir, "a"))) >= 1 })
+	waitFor(t, "a mid-segment", func() bool { return len(tmpFiles(filepath.Join(dir, "rec"))) >= 1 })
+	stopRun(t, cmd)
+	if tmp := tmpFiles(filepath.Join(dir, "rec")); len(tmp) > 0 {
+		t.Fatalf("segments left unfinished: %v", tmp)
+	}
+}
