@@ -84,11 +84,7 @@ func (s *Shipper) work(ctx context.Context, src *source) {
 // runOnce ships what was found at the start. A camera whose remote keeps
 // failing is given up after a few attempts; its segments stay local.
 func (s *Shipper) runOnce(ctx context.Context) error {
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		firstEr error
-	)
+	var wg sync.WaitGroup
 	for _, src := range s.sources {
 		wg.Add(1)
 		go func() {
@@ -104,11 +100,6 @@ func (s *Shipper) runOnce(ctx context.Context) error {
 					failures = 0
 					continue
 				}
-				mu.Lock()
-				if firstEr == nil {
-					firstEr = err
-				}
-				mu.Unlock()
 				if failures++; failures >= onceAttempts {
 					n, _, _, _ := src.q.summary()
 					s.count(func(st *Stats) { st.Failed += n })
@@ -123,7 +114,10 @@ func (s *Shipper) runOnce(ctx context.Context) error {
 		return err
 	}
 	if st := s.Stats(); st.Failed > 0 {
-		return fmt.Errorf("%d segment(s) not shipped: %v", st.Failed, oneLine(firstEr))
+		s.mu.Lock()
+		why := s.firstErr
+		s.mu.Unlock()
+		return fmt.Errorf("%d segment(s) not shipped: %s", st.Failed, why)
 	}
 	return nil
 }
@@ -155,13 +149,16 @@ func (s *Shipper) shipOne(ctx context.Context, src *source, it item) error {
 		src.mu.Lock()
 		src.bad[it.name] = true
 		src.mu.Unlock()
+		why := strings.Join(strings.Fields(err.Error()), " ")
 		s.count(func(st *Stats) { st.Failed++ })
-		s.log.Error("cannot ship segment", "camera", src.Name, "file", local, "err", strings.Join(strings.Fields(err.Error()), " "))
+		s.noteErr(why)
+		s.log.Error("cannot ship segment", "camera", src.Name, "file", local, "err", why)
 		return nil
 	case err != nil:
 		if reason := src.q.done(it.name, false); reason != "" {
 			s.drop(src, it.name, it.size, reason)
 		}
+		s.noteErr(oneLine(err))
 		s.outage(src, err)
 		return err
 	}
@@ -241,4 +238,13 @@ func oneLine(err error) string {
 		}
 	}
 	return msg
+}
+
+// noteErr keeps the first failure for --once's final error line.
+func (s *Shipper) noteErr(why string) {
+	s.mu.Lock()
+	if s.firstErr == "" {
+		s.firstErr = why
+	}
+	s.mu.Unlock()
 }

@@ -50,7 +50,7 @@ type Shipped struct {
 	Local, Remote string        // local path; path below the source's Dest
 	Start         time.Time     // segment start, from its name
 	Size          int64         // bytes
-	Took          time.Duration // from the first attempt to the verified copy
+	Took          time.Duration // the successful attempt, up to the verified copy
 	Uploaded      bool          // false when an identical copy was already there
 }
 
@@ -75,8 +75,9 @@ type Shipper struct {
 	slots   chan struct{} // uploads in flight across cameras (rclone --transfers)
 	backoff backoff
 
-	mu    sync.Mutex // guards stats
-	stats Stats
+	mu       sync.Mutex // guards stats and firstErr
+	stats    Stats
+	firstErr string // the first failure, for --once's error
 }
 
 // New checks the options; nothing touches the disk or the network until Run
