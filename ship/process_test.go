@@ -235,3 +235,22 @@ func writeEncrypted(t *testing.T, path, plain, password string) {
 		t.Fatal(err)
 	}
 }
+
+// The command wires --layout, --name/--utc and --once: a custom folder
+// pattern places the segment, exit 0, local copy gone.
+func TestCommandLayout(t *testing.T) {
+	sc := scheme(t)
+	dir, dest := t.TempDir(), t.TempDir()
+	name, data := segment(t, dir, sc, 0, 3000)
+	out, err := command(t, nil, "ship", "--once", "--dir", dir, "--to", dest+"/cam", "--utc", "--layout", "%Y/%m-%d").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	got, err := os.ReadFile(filepath.Join(dest, "cam", "2024", "03-23", name))
+	if err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("not at cam/2024/03-23/%s: %v\n%s", name, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+		t.Fatalf("still local")
+	}
+}
