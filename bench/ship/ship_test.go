@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -175,12 +176,13 @@ func BenchmarkShip(b *testing.B) {
 
 		// CPU: the same N segments, once through one Shipper, once through
 		// N rclone moveto processes.
-		camDir, refDir := b.TempDir(), b.TempDir()
+		camDir, refDir, onceDir := b.TempDir(), b.TempDir(), b.TempDir()
 		var names []string
 		for i := 0; i < cpuN; i++ {
 			name, _ := write(b, camDir, sc, start.Add(time.Hour), i)
 			data, _ := os.ReadFile(filepath.Join(camDir, name))
 			os.WriteFile(filepath.Join(refDir, name), data, 0o644)
+			os.WriteFile(filepath.Join(onceDir, name), data, 0o644)
 			names = append(names, name)
 		}
 		camDest, err := remote.Open(ctx, spec+"/cpu-cam")
@@ -223,6 +225,17 @@ func BenchmarkShip(b *testing.B) {
 		if left, _ := os.ReadDir(refDir); len(left) != 0 {
 			b.Fatalf("rclone left %d files", len(left))
 		}
+		// For cron users: one `camshare ship --once` process, start-up and
+		// all, on the same files.
+		c := exec.Command(camshareBin(b), "ship", "--once", "--utc", "--dir", onceDir, "--to", spec+"/cpu-once")
+		c.Env = append(os.Environ(), refEnv[0]) // no rclone config
+		if out, err := c.CombinedOutput(); err != nil {
+			b.Fatalf("camshare ship --once: %v\n%s", err, out)
+		}
+		onceCPU := c.ProcessState.UserTime() + c.ProcessState.SystemTime()
+		fmt.Printf("CPU of one `camshare ship --once` process for the same %d segments: %.3fs, ratio %.3f\n",
+			cpuN, onceCPU.Seconds(), onceCPU.Seconds()/refCPU.Seconds())
+
 		ratio := camCPU.Seconds() / refCPU.Seconds()
 		fmt.Printf("CPU to ship %d × %d MiB: camshare in-process %.3fs, %d × rclone moveto %.3fs, ratio %.3f (target ≤ 0.2)\n",
 			cpuN, segSize>>20, camCPU.Seconds(), cpuN, refCPU.Seconds(), ratio)
@@ -242,3 +255,28 @@ func withoutCABundle(env []string) []string {
 	}
 	return out
 }
+
+// camshareBin builds the binary once.
+func camshareBin(b *testing.B) string {
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "shipbench")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "camshare")
+		if out, err := exec.Command("go", "build", "-o", binPath, "github.com/camshare/camshare").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		b.Fatal(binErr)
+	}
+	return binPath
+}
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
