@@ -18,12 +18,15 @@ type item struct {
 // queue holds one camera's waiting segments, oldest first, then by name
 // (two names with one start time, e.g. STEM.mp4 and STEM_1.mp4).
 type queue struct {
-	mu    sync.Mutex
-	items []*item       // sorted
-	wake  chan struct{} // signalled when something is added
+	mu     sync.Mutex
+	items  []*item          // sorted
+	byName map[string]*item // the same items: a rescan of a long outage's backlog stays cheap
+	wake   chan struct{}    // signalled when something is added
 }
 
-func newQueue() *queue { return &queue{wake: make(chan struct{}, 1)} }
+func newQueue() *queue {
+	return &queue{byName: map[string]*item{}, wake: make(chan struct{}, 1)}
+}
 
 func before(a, b *item) bool {
 	if !a.start.Equal(b.start) {
@@ -36,13 +39,12 @@ func before(a, b *item) bool {
 func (q *queue) add(name string, start time.Time, size int64) bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for _, it := range q.items {
-		if it.name == name {
-			it.size = size
-			return false
-		}
+	if it := q.byName[name]; it != nil {
+		it.size = size
+		return false
 	}
 	it := &item{name: name, start: start, size: size}
+	q.byName[name] = it
 	i := sort.Search(len(q.items), func(i int) bool { return before(it, q.items[i]) })
 	q.items = append(q.items, nil)
 	copy(q.items[i+1:], q.items[i:])
@@ -75,6 +77,7 @@ func (q *queue) done(name string, remove bool) (drop string) {
 		if it.name == name {
 			if remove || it.drop != "" {
 				q.items = append(q.items[:i], q.items[i+1:]...)
+				delete(q.byName, name)
 				if !remove {
 					return it.drop
 				}
@@ -96,6 +99,8 @@ func (q *queue) keepOnly(present map[string]bool) {
 	for _, it := range q.items {
 		if present[it.name] || it.inflight {
 			kept = append(kept, it)
+		} else {
+			delete(q.byName, it.name)
 		}
 	}
 	q.items = kept
@@ -129,6 +134,7 @@ func (q *queue) take(name, reason string) bool {
 			return false
 		}
 		q.items = append(q.items[:i], q.items[i+1:]...)
+		delete(q.byName, name)
 		return true
 	}
 	return false

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rclone/rclone/fs"
@@ -143,8 +144,9 @@ func (s *Shipper) shipOne(ctx context.Context, src *source, it item) error {
 			s.drop(src, it.name, it.size, reason)
 		}
 		return err
-	case err != nil && (errors.Is(err, os.ErrPermission) || isLocalError(src, it.name)):
-		// Unreadable here: no remote will fix it. Report once, leave it.
+	case err != nil && (errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EIO) || isLocalError(src, it.name)):
+		// Unreadable here (permissions, a failing SD card): no remote will
+		// fix it. Report once, leave it, let the queue behind it go.
 		src.q.done(it.name, true)
 		src.mu.Lock()
 		src.bad[it.name] = true
