@@ -100,7 +100,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	res.DryRun = o.DryRun
 	res.Took = time.Since(began)
 	if len(res.Failed) > 0 {
-		return res, fmt.Errorf("%d deletes failed: %s", len(res.Failed), joinShort(res.Failed, 5))
+		return res, fmt.Errorf("could not delete (or list) %d: %s", len(res.Failed), joinShort(res.Failed, 5))
 	}
 	return res, nil
 }
