@@ -129,18 +129,19 @@ func (s *Scheme) Time(base string) (time.Time, bool) {
 	if !strings.HasSuffix(base, s.ext) {
 		return time.Time{}, false
 	}
+	// Strip collision suffixes one at a time: a stem may itself end in
+	// "_digits" (%Y%m%d_%H%M%S), and a collision of a collision is X_1_1.
 	stem := strings.TrimSuffix(base, s.ext)
-	f, ok := s.stem.parse(stem)
-	if !ok {
+	for {
+		if f, ok := s.stem.parse(stem); ok {
+			return f.time(s.loc)
+		}
 		m := suffixRE.FindStringSubmatch(stem)
 		if m == nil {
 			return time.Time{}, false
 		}
-		if f, ok = s.stem.parse(m[1]); !ok {
-			return time.Time{}, false
-		}
+		stem = m[1]
 	}
-	return f.time(s.loc)
 }
 
 // Dir is the folder (relative, "/"-separated) that holds a segment starting

@@ -51,6 +51,13 @@ func TestUniqueAndTemp(t *testing.T) {
 	if got, ok := s.Time(u); !ok || !got.Equal(at) {
 		t.Fatalf("time of unique = %v %v", got, ok)
 	}
+	if got, ok := s.Time(s.Unique(u, 1)); !ok || !got.Equal(at) {
+		t.Fatalf("a collision of a collision must still parse: %v %v", got, ok)
+	}
+	us, _ := New("cam_%Y%m%d_%H%M%S.mp4", "", true)
+	if got, ok := us.Time("cam_20240323_102000_3.mp4"); !ok || !got.Equal(at) {
+		t.Fatalf("suffix after a stem ending in _digits: %v %v", got, ok)
+	}
 	tmp := s.TempName(u)
 	if tmp != "20240323T102000+0000_2.tmp" {
 		t.Fatalf("tmp = %q", tmp)

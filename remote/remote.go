@@ -102,12 +102,16 @@ func Setup(ctx context.Context, o Options, log *slog.Logger) (context.Context, e
 	// returned says it once, so keep rclone quiet while loading.
 	level := ci.LogLevel
 	ci.LogLevel = fs.LogLevelCritical
+	// A missing file is normal (connection-string remotes need none), so
+	// rclone's "config file not found" notice stays quiet too.
 	err := config.Data().Load()
+	if err == nil || errors.Is(err, config.ErrorConfigFileNotFound) {
+		config.LoadedData()
+	}
 	ci.LogLevel = level
 	if err != nil && !errors.Is(err, config.ErrorConfigFileNotFound) {
 		return ctx, configError(path, err)
 	}
-	config.LoadedData()
 	accounting.Start(ctx)
 	return ctx, nil
 }
