@@ -20,10 +20,10 @@ import (
 // video.
 const g711Backlog = 2 * 8000
 
-// g711Batch: the worker is woken once an AAC frame's worth of samples is
-// queued, not for every 20 ms packet; each wake-up of a goroutine costs
-// more CPU than the copying it saves.
-const g711Batch = audio.SamplesPerAU
+// g711Batch: the worker is woken once half a second of samples (4 AAC
+// frames) is queued, not for every 20 ms packet: each wake-up costs more
+// CPU than the work it does (see wakeInterval).
+const g711Batch = 4 * audio.SamplesPerAU
 
 // audioSource is the audio track a session records, and how.
 type audioSource struct {

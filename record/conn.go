@@ -40,7 +40,8 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 	if err != nil {
 		return false, permanentf("camera URL is not valid")
 	}
-	client := &gortsplib.Client{Scheme: u.Scheme, Host: u.Host}
+	var coalesce atomic.Bool
+	client := &gortsplib.Client{Scheme: u.Scheme, Host: u.Host, DialContext: coalescingDialer(&coalesce)}
 	switch s.c.Transport {
 	case "tcp":
 		t := gortsplib.TransportTCP
@@ -53,13 +54,15 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 		return false, err
 	}
 	// gortsplib calls take no context: closing the client unblocks them.
-	closed := make(chan struct{})
+	// Once playing, the loop below handles ctx itself.
+	closed, playing := make(chan struct{}), make(chan struct{})
 	var closeOnce sync.Once
 	closeClient := func() { closeOnce.Do(func() { client.Close(); close(closed) }) }
 	go func() {
 		select {
 		case <-ctx.Done():
 			closeClient()
+		case <-playing:
 		case <-closed:
 		}
 	}()
@@ -129,6 +132,8 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 	if _, err := client.Play(nil); err != nil {
 		return false, explain(err)
 	}
+	coalesce.Store(true)
+	close(playing)
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- client.Wait() }()
 	tick := time.NewTicker(time.Second)
@@ -136,6 +141,10 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 	for {
 		select {
 		case <-ctx.Done():
+			// Take in what the coalescing reads left in the socket, so
+			// the last files get the audio and video that were sent.
+			coalesce.Store(false)
+			time.Sleep(wakeInterval + 50*time.Millisecond)
 			return false, nil
 		case err := <-waitErr:
 			if ctx.Err() != nil {

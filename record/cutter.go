@@ -23,7 +23,7 @@ const (
 	maxBackwardStep = time.Second
 	// audioGrace is how long (in stream time) a closed-for-video segment
 	// waits for audio the worker still holds before it is finalized.
-	audioGrace = 2 * time.Second
+	audioGrace = 3 * time.Second
 	// maxAudioSkew: audio further than this from the video is taken as a
 	// jump of its own clock and re-aligned to the video.
 	maxAudioSkew = 3 * time.Second
@@ -80,8 +80,9 @@ type cutter struct {
 	havePrev      bool
 	prevPTS       int64
 	prevDTS       int64
-	prevDur       int64 // last frame's duration (ticks), used to end a file early
-	audioShift    int64 // added to audio timestamps to realign them to video
+	prevDur       int64        // last frame's duration (ticks), used to end a file early
+	audioShift    int64        // added to audio timestamps to realign them to video
+	ahead         []aheadAudio // audio ahead of the video, in arrival order
 
 	onFirst    func() // called after the first frame is written
 	wroteFirst bool
@@ -95,12 +96,29 @@ func newCutter(c *config, log *slog.Logger, v *videoTrack, a *audioOut, onFirst 
 }
 
 // run consumes units until the channel is closed, then closes what is open.
+// Like the camera connection it wakes at most once per wakeInterval and
+// then takes everything queued.
 func (k *cutter) run(units <-chan unit) {
-	for u := range units {
-		if u.audio {
-			k.onAudio(u)
-		} else {
-			k.onVideo(u)
+	var woke time.Time
+	for open := true; open; {
+		if d := wakeInterval - time.Since(woke); d > 0 {
+			time.Sleep(d)
+		}
+		var u unit
+		u, open = <-units
+		woke = time.Now()
+		for open {
+			if u.audio {
+				k.onAudio(u)
+			} else {
+				k.onVideo(u)
+			}
+			select {
+			case u, open = <-units:
+				continue
+			default:
+			}
+			break
 		}
 	}
 	k.closeAll()
@@ -176,6 +194,9 @@ func (k *cutter) onVideo(u unit) {
 			k.onFirst()
 		}
 	}
+	if len(k.ahead) > 0 {
+		k.release(pos)
+	}
 	if k.old != nil && pos >= k.old.closeBy {
 		k.finishOld(-1)
 	}
@@ -241,12 +262,44 @@ func (k *cutter) onAudio(u unit) {
 		// Audio whose clock jumped on its own (or stayed behind when the
 		// video jumped) is pulled back next to the video.
 		ref := ticksToDur(k.prevDTS, videoClock)
-		if d := ticksToDur(t, k.audio.rate) - ref; d > maxAudioSkew || d < -maxAudioSkew {
+		d := ticksToDur(t, k.audio.rate) - ref
+		if d > maxAudioSkew || d < -maxAudioSkew {
 			k.audioShift = durToTicks(ref, k.audio.rate) - u.pts
 			t = u.pts + k.audioShift
 			k.log.Debug("audio realigned to video", "skew", d.Round(time.Millisecond))
+		} else if d > 0 {
+			// Audio ahead of the video (AAC passes through without delay)
+			// waits: the keyframe that cuts before it may still come.
+			k.ahead = append(k.ahead, aheadAudio{t, u})
+			return
 		}
 	}
+	k.route(t, u)
+}
+
+// aheadAudio is an audio unit (at t, shifted) waiting for the video.
+type aheadAudio struct {
+	t int64
+	u unit
+}
+
+// release routes the waiting audio that the video has reached (all of it
+// when upTo < 0).
+func (k *cutter) release(upTo time.Duration) {
+	n := 0
+	for _, a := range k.ahead {
+		if upTo >= 0 && ticksToDur(a.t, k.audio.rate) > upTo {
+			break
+		}
+		k.route(a.t, a.u)
+		n++
+	}
+	k.ahead = append(k.ahead[:0], k.ahead[n:]...)
+}
+
+// route writes an audio unit at t into the file its time belongs to: the
+// one waiting for late audio if it is before that file's cut.
+func (k *cutter) route(t int64, u unit) {
 	if o := k.old; o != nil {
 		if t < o.cutAudio {
 			k.writeAudio(o, t, u)
@@ -325,6 +378,9 @@ func (k *cutter) abort(s *openSeg) {
 // closeAll ends whatever is open at the last good sample (camera lost,
 // timestamps jumped, shutting down).
 func (k *cutter) closeAll() {
+	if len(k.ahead) > 0 && k.audio != nil {
+		k.release(-1)
+	}
 	if k.old != nil {
 		k.finishOld(-1)
 	}
