@@ -254,10 +254,20 @@ func (k *cutter) cut(dts int64, wall time.Time) {
 }
 
 func (k *cutter) onAudio(u unit) {
-	if k.audio == nil || (k.cur == nil && k.old == nil) {
+	if k.audio == nil {
 		return
 	}
 	t := u.pts + k.audioShift
+	if !k.havePrev {
+		// No video yet (start, resync): audio waits for the first picture,
+		// which decides where the file begins.
+		if len(k.ahead) >= maxAhead {
+			k.ahead = append(k.ahead[:0], k.ahead[1:]...)
+			k.lateAudio++
+		}
+		k.ahead = append(k.ahead, aheadAudio{t, u})
+		return
+	}
 	if k.havePrev {
 		// Audio whose clock jumped on its own (or stayed behind when the
 		// video jumped) is pulled back next to the video.
@@ -276,6 +286,9 @@ func (k *cutter) onAudio(u unit) {
 	}
 	k.route(t, u)
 }
+
+// maxAhead bounds the audio units waiting for video (seconds of audio).
+const maxAhead = 512
 
 // aheadAudio is an audio unit (at t, shifted) waiting for the video.
 type aheadAudio struct {
@@ -378,8 +391,16 @@ func (k *cutter) abort(s *openSeg) {
 // closeAll ends whatever is open at the last good sample (camera lost,
 // timestamps jumped, shutting down).
 func (k *cutter) closeAll() {
-	if len(k.ahead) > 0 && k.audio != nil {
-		k.release(-1)
+	if len(k.ahead) > 0 {
+		// Audio up to the end of the last picture goes in; the rest would
+		// belong to a file that will not exist.
+		if s := k.cur; s != nil {
+			k.release(ticksToDur(s.videoBase+s.lastVideo+k.prevDur, videoClock) - 1)
+		} else if k.old != nil {
+			k.release(-1)
+		}
+		k.lateAudio += len(k.ahead)
+		k.ahead = k.ahead[:0]
 	}
 	if k.old != nil {
 		k.finishOld(-1)

@@ -52,10 +52,17 @@ func fixtureAAC(t *testing.T) ([][]byte, mpeg4audio.AudioSpecificConfig) {
 // TestCutterSplitsAudioExactly drives the cutter directly with a fixed
 // timeline (no network, no clock): 10 fps video with a keyframe every
 // second, 350 ms past each wall-clock second, and AAC arriving 300 ms
-// behind the video, as a transcoder's output does. Every audio unit at or
-// after the first picture lands in exactly one file, in the file its time
-// belongs to, and each file's audio continues the previous file's.
+// behind the video (as a transcoder's output does) or 300 ms ahead of it
+// (passthrough audio can). Every audio unit at or after the first picture
+// lands in exactly one file, in the file its time belongs to, and each
+// file's audio continues the previous file's.
 func TestCutterSplitsAudioExactly(t *testing.T) {
+	for _, lag := range []time.Duration{300 * time.Millisecond, -300 * time.Millisecond} {
+		t.Run("lag "+lag.String(), func(t *testing.T) { testCutterSplit(t, lag) })
+	}
+}
+
+func testCutterSplit(t *testing.T, lag time.Duration) {
 	vaus := fixtureAUs(t)[:60] // 6 s
 	aaus, cfg := fixtureAAC(t)
 	rate := cfg.SampleRate
@@ -67,7 +74,6 @@ func TestCutterSplitsAudioExactly(t *testing.T) {
 	const origin = 90000 // stream time 1 s, in video ticks
 	wall0 := time.Date(2024, 3, 23, 10, 0, 0, 350_000_000, time.UTC)
 	aStart := int64(rate) // stream time 1 s, in audio ticks
-	lag := 300 * time.Millisecond
 	units := make(chan unit, len(vaus)+len(aaus)+1)
 	next := 0 // next audio unit to deliver
 	deliverAudio := func(upTo time.Duration) {
@@ -122,9 +128,16 @@ func TestCutterSplitsAudioExactly(t *testing.T) {
 		}
 		prevOver = last - s.Duration
 	}
-	// Units wholly before the first picture are dropped (the one straddling
-	// it too: it begins before the file); all others are in exactly one file.
-	want := next - int((int64(rate)/5+1023)/1024)
+	// Units beginning before the first picture are dropped (the one
+	// straddling it too: it begins before the file), and so are those
+	// beginning after the last picture ends; all others are in exactly one
+	// file.
+	want := 0
+	for i := range next {
+		if at := ticksToDur(aStart+int64(i)*1024, rate); at >= time.Second && at < end {
+			want++
+		}
+	}
 	if total != want {
 		t.Errorf("%d audio units in the files, want %d of the %d fed", total, want, next)
 	}
