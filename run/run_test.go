@@ -71,7 +71,8 @@ func TestRunThreeCamerasOutageAndReload(t *testing.T) {
 	cfg := loadConfig(t, writeConfig(t, dir, srv.Remote, cams, extra))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	ctx, err = remote.Setup(ctx, remote.Options{ConfigPath: filepath.Join(dir, "none.conf")}, nil)
+	// One low-level retry: the outage below is noticed in seconds.
+	ctx, err = remote.Setup(ctx, remote.Options{ConfigPath: filepath.Join(dir, "none.conf"), LowLevelRetries: 1}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,10 +135,12 @@ func TestRunThreeCamerasOutageAndReload(t *testing.T) {
 		return len(s) > len(latest) && strings.Contains(index(), s[len(s)-1].Name)
 	})
 
-	// 2. Camera b's server stops: status says so within one reconnect
-	// interval (record's backoff is at most 30s); a and c never gap.
+	// 2. Camera b's server stops, and the remote too: status says so
+	// within one reconnect interval (record's backoff is at most 30s); a
+	// and c never gap; footage queues locally and drains once it is back.
 	outageStart := time.Now()
 	b.Stop()
+	srv.Stop()
 	waitFor(t, "status showing b down", func() bool {
 		st, ok := cameraStatus(t, cfg.StatusPath(), "b")
 		return ok && !st.Connected
@@ -153,10 +156,19 @@ func TestRunThreeCamerasOutageAndReload(t *testing.T) {
 	if json.Unmarshal(out, &report); err == nil || report.OK || !strings.Contains(strings.Join(report.Problems, ";"), "camera b down") {
 		t.Errorf("status --json with b down: err %v, %s", err, out)
 	}
-	time.Sleep(6 * time.Second)
+	waitFor(t, "status showing the upload queue and the outage", func() bool {
+		st, err := status.Read(cfg.StatusPath())
+		return err == nil && st.Ship.Outage && st.Ship.Queued >= 2 && st.Ship.OldestFile != ""
+	})
+	time.Sleep(4 * time.Second)
+	srv.Start()
 	if err := b.Restart(); err != nil {
 		t.Fatal(err)
 	}
+	waitFor(t, "the queue draining", func() bool {
+		st, err := status.Read(cfg.StatusPath())
+		return err == nil && !st.Ship.Outage && st.Ship.Queued == 0
+	})
 	waitFor(t, "b reconnecting", func() bool {
 		st, ok := cameraStatus(t, cfg.StatusPath(), "b")
 		return ok && st.Connected && st.Reconnects == 1
