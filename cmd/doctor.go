@@ -38,6 +38,8 @@ lists the traps that stop long-running processes. Exit 1 when a check fails.`,
 			if ro.ConfigPath == "" {
 				ro.ConfigPath = cfg.RcloneConfig
 			}
+			// A check should answer, not retry for minutes.
+			ro.LowLevelRetries = 1
 			ctx, err := remote.Setup(c.Context(), ro, log)
 			if err != nil {
 				return err
