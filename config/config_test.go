@@ -208,3 +208,11 @@ func TestSafeRemote(t *testing.T) {
 		}
 	}
 }
+
+func TestKeepShorterThanSegment(t *testing.T) {
+	_, err := Parse([]byte("remote: a:b\nsegment: 10m\ncameras:\n  - name: x\n    url: rtsp://h/s\nretention:\n  keep: 5m\n"), "/c.yaml")
+	var errs Errors
+	if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Line != 7 || !strings.Contains(errs[0].Msg, "shorter than camera x's segment") {
+		t.Fatalf("%v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/units"
 )
 
 // Load reads, parses and checks a config file, resolving camera passwords
@@ -165,6 +166,11 @@ func (p *parser) top(n *yaml.Node, c *Config) {
 		}
 		if cam.Transport == "" {
 			cam.Transport = "tcp"
+		}
+		// prune refuses this too, but only at its first hourly pass.
+		if k := c.Retention.Keep; k > 0 && k < cam.Segment {
+			p.errf(p.valueOf(n, "retention"), "retention.keep (%s) is shorter than camera %s's segment (%s): footage would be deleted as soon as it ships",
+				units.FormatDuration(k), cam.Name, units.FormatDuration(cam.Segment))
 		}
 	}
 }
