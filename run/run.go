@@ -125,6 +125,16 @@ func (s *Supervisor) Run(ctx context.Context) error {
 	defer func() {
 		stopStatus()
 		<-statusDone
+		// Say so, rather than let status guess from a stale file.
+		s.tracker.Update(func(st *status.State) {
+			st.Stopped = time.Now()
+			for i := range st.Cameras {
+				st.Cameras[i].Connected = false
+			}
+		})
+		if err := s.tracker.Flush(); err != nil {
+			s.log.Warn("writing status file", "err", err)
+		}
 	}()
 
 	s.log.Info("camshare run started", "cameras", len(cfg.Cameras), "remote", config.SafeRemote(cfg.Remote), "dir", cfg.Dir)

@@ -182,4 +182,9 @@ func TestSIGTERMWithLocalRemote(t *testing.T) {
 	if tmp := tmpFiles(filepath.Join(dir, "rec")); len(tmp) > 0 {
 		t.Fatalf("segments left unfinished: %v", tmp)
 	}
+	// status says it stopped, and exits 1 for it.
+	out, err := exec.Command(binary, "status", "--state", filepath.Join(dir, "rec", "camshare-status.json")).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "camshare run stopped at") {
+		t.Errorf("status after a clean stop: %v\n%s", err, out)
+	}
 }

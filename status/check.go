@@ -32,6 +32,9 @@ func (l Limits) withDefaults(s State) Limits {
 func Problems(s State, now time.Time, l Limits) []string {
 	l = l.withDefaults(s)
 	var out []string
+	if !s.Stopped.IsZero() {
+		return append(out, fmt.Sprintf("camshare run stopped at %s", s.Stopped.Format(time.DateTime)))
+	}
 	if age := now.Sub(s.Updated); age > l.Stale {
 		out = append(out, fmt.Sprintf("state file not updated for %s: camshare run is not running", round(age)))
 	}

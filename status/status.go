@@ -17,6 +17,7 @@ import (
 type State struct {
 	Updated time.Time `json:"updated"` // a stale file means run is not running
 	Started time.Time `json:"started"`
+	Stopped time.Time `json:"stopped,omitzero"` // set by a clean shutdown
 	PID     int       `json:"pid"`
 	Version string    `json:"version,omitempty"`
 	Config  string    `json:"config,omitempty"`

@@ -58,6 +58,11 @@ func TestProblems(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", w, text)
 		}
 	}
+	stopped := healthy
+	stopped.Stopped = now.Add(-time.Minute)
+	if p := Problems(stopped, now, Limits{}); len(p) != 1 || !strings.Contains(p[0], "camshare run stopped at") {
+		t.Errorf("stopped: %v", p)
+	}
 	var buf bytes.Buffer
 	Report(&buf, sick, now, p)
 	if !strings.Contains(buf.String(), "PROBLEM: camera door down") || !strings.Contains(buf.String(), "REMOTE UNREACHABLE") {
