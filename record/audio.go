@@ -16,14 +16,14 @@ import (
 )
 
 // g711Backlog is how much G.711 audio (bytes = samples at 8 kHz) may wait
-// for the transcoder: two seconds. Beyond that audio is dropped, never the
+// for the transcoder: three seconds. Beyond that audio is dropped, never the
 // video.
-const g711Backlog = 2 * 8000
+const g711Backlog = 3 * 8000
 
-// g711Batch: the worker is woken once half a second of samples (4 AAC
-// frames) is queued, not for every 20 ms packet: each wake-up costs more
+// g711Batch: the worker is woken once a second of samples (8 AAC frames)
+// is queued, not for every 20 ms packet: each wake-up costs more
 // CPU than the work it does (see wakeInterval).
-const g711Batch = 4 * audio.SamplesPerAU
+const g711Batch = 8 * audio.SamplesPerAU
 
 // audioSource is the audio track a session records, and how.
 type audioSource struct {

@@ -11,12 +11,12 @@ import (
 // and to write what it read. A camera sends a packet every few
 // milliseconds (audio every 20 ms, video in bursts per frame); waking for
 // each costs more CPU than handling it, most of all on the small ARM boards
-// and phones camshare runs on. Gathering a quarter second per wake-up cuts
-// the recorder's CPU by about 40% (bench/recordprof, 20 s, voluntary context
-// switches 5500 → 2400); the kernel's socket buffer holds the data meanwhile
-// (250 ms of an 8 Mbit/s stream is 250 kB), and the latency means nothing
-// to a recording.
-const wakeInterval = 250 * time.Millisecond
+// and phones camshare runs on. Gathering half a second per wake-up cuts
+// the recorder's CPU by about half (bench/recordprof, 20 s: voluntary
+// context switches 5500 → 1800); the kernel's socket buffer holds the data
+// meanwhile (500 ms of an 8 Mbit/s stream is 500 kB, well within Linux's
+// autotuned TCP buffers), and the latency means nothing to a recording.
+const wakeInterval = 500 * time.Millisecond
 
 // coalescingConn is the camera's TCP connection, read at most once per
 // wakeInterval once the socket has been drained: it sleeps before reading

@@ -136,7 +136,7 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 	close(playing)
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- client.Wait() }()
-	tick := time.NewTicker(time.Second)
+	tick := time.NewTicker(stallTimeout / 4)
 	defer tick.Stop()
 	for {
 		select {

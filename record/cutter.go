@@ -23,7 +23,7 @@ const (
 	maxBackwardStep = time.Second
 	// audioGrace is how long (in stream time) a closed-for-video segment
 	// waits for audio the worker still holds before it is finalized.
-	audioGrace = 3 * time.Second
+	audioGrace = 4 * time.Second
 	// maxAudioSkew: audio further than this from the video is taken as a
 	// jump of its own clock and re-aligned to the video.
 	maxAudioSkew = 3 * time.Second
