@@ -21,8 +21,9 @@ const wakeInterval = 500 * time.Millisecond
 // coalescingConn is the camera's TCP connection, read at most once per
 // wakeInterval once the socket has been drained: it sleeps before reading
 // again, so the packets that arrived meanwhile come in one read instead of
-// one wake-up each. It is off during the RTSP handshake (on is set after
-// PLAY) so requests are answered without delay.
+// one wake-up each. It is off during the RTSP handshake, so requests are
+// answered without delay, and until the first picture is in, whose arrival
+// time anchors the wall clock.
 type coalescingConn struct {
 	net.Conn
 	on      *atomic.Bool

@@ -113,6 +113,9 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 	var got atomic.Bool
 	k := newCutter(s.c, s.log, newVideoTrack(vformat), aout, func() {
 		got.Store(true)
+		// Coalesce reads only now: the first picture's arrival anchors the
+		// wall clock and must not wait in the socket.
+		coalesce.Store(true)
 		onStreaming()
 	})
 	cutterDone := make(chan struct{})
@@ -132,7 +135,6 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 	if _, err := client.Play(nil); err != nil {
 		return false, explain(err)
 	}
-	coalesce.Store(true)
 	close(playing)
 	waitErr := make(chan error, 1)
 	go func() { waitErr <- client.Wait() }()
