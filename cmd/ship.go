@@ -72,7 +72,7 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 			if err != nil {
 				return err
 			}
-			dest, err := ship.OpenDest(ctx, to)
+			dest, err := remote.Open(ctx, to)
 			if err != nil {
 				return err
 			}

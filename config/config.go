@@ -6,10 +6,10 @@ package config
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/remote"
 )
 
 // Config is one parsed, checked camshare.yaml.
@@ -122,37 +122,5 @@ func (e Errors) Error() string {
 	return fmt.Sprintf("%d mistakes, first: %s", len(e), e[0])
 }
 
-// SafeRemote is a remote spec as it may be printed: a connection string's
-// parameters (":s3,access_key_id=…,secret_access_key=…:bucket") can hold
-// credentials, so they are left out.
-func SafeRemote(spec string) string {
-	if !strings.HasPrefix(spec, ":") {
-		if i := strings.IndexByte(spec, ','); i >= 0 && i < strings.IndexByte(spec, ':') {
-			return spec[:i] + ",…" + spec[strings.IndexByte(spec, ':'):]
-		}
-		return spec
-	}
-	comma := strings.IndexByte(spec, ',')
-	if comma < 0 {
-		return spec
-	}
-	// The parameters end at the last ':' outside quotes; the path follows.
-	end, quote := -1, byte(0)
-	for i := comma; i < len(spec); i++ {
-		switch c := spec[i]; {
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '\'' || c == '"'):
-			quote = c
-		case quote == 0 && c == ':':
-			end = i
-		}
-		if end >= 0 {
-			break
-		}
-	}
-	if end < 0 {
-		return spec[:comma] + ",…"
-	}
-	return spec[:comma] + ",…" + spec[end:]
-}
+// SafeRemote is a remote spec as it may be printed (see remote.Printable).
+func SafeRemote(spec string) string { return remote.Printable(spec) }

@@ -143,9 +143,9 @@ func defaultConfigPath() string {
 // Open opens a remote spec ("name:folder", ":s3,provider=…:bucket/dir", or a
 // local path). An unknown remote name lists the configured ones.
 func Open(ctx context.Context, spec string) (fs.Fs, error) {
-	f, err := open(ctx, spec)
+	f, err := open(ctx, asFolder(spec))
 	if err != nil {
-		// A connection string carries its keys: keep them out of the error.
+		// rclone's own errors may still echo a connection string's keys.
 		if parsed, perr := fspath.Parse(spec); perr == nil {
 			err = redact.Error(err, specSecrets(parsed)...)
 		}
@@ -153,9 +153,34 @@ func Open(ctx context.Context, spec string) (fs.Fs, error) {
 	return f, err
 }
 
-// specSecrets are the values of a connection string's password and key
-// options (":s3,secret_access_key=…:bucket"); every value when the backend is
-// not known.
+// asFolder adds a trailing slash: that tells bucket backends (S3, B2, GCS,
+// Swift…) the root is a folder, so they skip the "is it a file?" request
+// that, with the network down at boot, would fail and make the folder look
+// like a file. Every camshare command opens folders, and must start with the
+// remote down (the shipper then ships once it is back). Backends that look
+// their root up on opening (Drive, OneDrive…) still need the network.
+func asFolder(spec string) string {
+	if spec != "" && !strings.HasSuffix(spec, "/") && !strings.HasSuffix(spec, ":") {
+		return spec + "/"
+	}
+	return spec
+}
+
+// Printable is a remote spec as it may be printed in logs, errors and
+// status: a connection string's parameters (":s3,access_key_id=…,
+// secret_access_key=…:bucket") can hold credentials, so they are left out.
+func Printable(spec string) string {
+	parsed, err := fspath.Parse(spec)
+	if err != nil || parsed.Name == "" || parsed.Config == nil || len(parsed.Config) == 0 {
+		return spec
+	}
+	name := parsed.Name
+	if i := strings.IndexByte(name, ','); i >= 0 {
+		name = name[:i]
+	}
+	return name + ",…:" + parsed.Path
+}
+
 func specSecrets(p fspath.Parsed) []string {
 	var opts fs.Options
 	if strings.HasPrefix(p.Name, ":") {
@@ -184,7 +209,7 @@ func open(ctx context.Context, spec string) (fs.Fs, error) {
 	}
 	parsed, err := fspath.Parse(spec)
 	if err != nil {
-		return nil, fmt.Errorf("remote %q: %v", spec, err)
+		return nil, fmt.Errorf("remote %q: %v", Printable(spec), err)
 	}
 	if parsed.Name != "" && !strings.HasPrefix(parsed.Name, ":") {
 		if _, ok := config.LoadedData().GetValue(parsed.Name, "type"); !ok {
@@ -195,10 +220,10 @@ func open(ctx context.Context, spec string) (fs.Fs, error) {
 	}
 	f, err := fs.NewFs(ctx, spec)
 	if errors.Is(err, fs.ErrorIsFile) {
-		return nil, fmt.Errorf("remote %q is a file, want a folder", spec)
+		return nil, fmt.Errorf("remote %q is a file, want a folder", Printable(spec))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("remote %q: %v", spec, oneLine(err))
+		return nil, fmt.Errorf("remote %q: %v", Printable(spec), oneLine(err))
 	}
 	return f, nil
 }

@@ -68,3 +68,35 @@ func TestBadBwLimit(t *testing.T) {
 		t.Fatalf("want a --bwlimit error, got %v", err)
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	cases := map[string]string{
+		"gdrive:camera": "gdrive:camera",
+		"/tmp/rec":      "/tmp/rec",
+		":s3,provider=Rclone,access_key_id=AK,secret_access_key=SK:bucket/cam": ":s3,…:bucket/cam",
+		`:s3,endpoint='http://127.0.0.1:9000',secret_access_key=SK:bucket`:     ":s3,…:bucket",
+		"s3,secret_access_key=SK:bucket":                                       "s3,…:bucket",
+	}
+	for in, want := range cases {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A folder is opened as a folder even when the remote is down: no request
+// decides whether it is a file.
+func TestOpenIsFolder(t *testing.T) {
+	ctx, err := Setup(context.Background(), Options{ConfigPath: os.DevNull}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := ":s3,provider=Other,endpoint='http://127.0.0.1:1',access_key_id=AK,secret_access_key=SECRET:bucket/cam"
+	f, err := Open(ctx, spec)
+	if err != nil {
+		t.Fatalf("open with the endpoint down: %v", err)
+	}
+	if f.Root() != "bucket/cam" {
+		t.Fatalf("root = %q", f.Root())
+	}
+}

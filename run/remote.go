@@ -2,23 +2,15 @@ package run
 
 import (
 	"context"
-	"errors"
-	"strings"
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/config"
 	"github.com/camshare/camshare/remote"
 )
 
-// openRemote opens spec; its errors quote the spec, whose connection-string
-// parameters may hold keys, so they get the printable form instead.
+// openRemote opens a camera's remote folder; remote.Open works with the
+// remote down (the shipper then ships once it is back) and keeps
+// connection-string keys out of its errors.
 func openRemote(ctx context.Context, spec string) (fs.Fs, error) {
-	f, err := remote.Open(ctx, spec)
-	if err != nil {
-		if safe := config.SafeRemote(spec); safe != spec {
-			err = errors.New(strings.ReplaceAll(err.Error(), spec, safe))
-		}
-	}
-	return f, err
+	return remote.Open(ctx, spec)
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/rclone/rclone/fs/config/obscure"
+
+	"github.com/camshare/camshare/remote"
 )
 
 // A crypt remote (footage encrypted at rest) ships like any other: what is
@@ -20,7 +22,7 @@ func TestCryptRemote(t *testing.T) {
 	t.Setenv("RCLONE_CONFIG_VAULT_TYPE", "crypt")
 	t.Setenv("RCLONE_CONFIG_VAULT_REMOTE", store)
 	t.Setenv("RCLONE_CONFIG_VAULT_PASSWORD", obscure.MustObscure("footage password"))
-	dest, err := OpenDest(ctx, "vault:cam")
+	dest, err := remote.Open(ctx, "vault:cam")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/remote"
 )
 
 func fastBackoff(t *testing.T) {
@@ -151,7 +152,7 @@ func TestStartsWithRemoteDown(t *testing.T) {
 	sc := scheme(t)
 	srv := rclonetest.S3(t)
 	srv.Stop()
-	dest, err := OpenDest(ctx, srv.Remote+"/cam")
+	dest, err := remote.Open(ctx, srv.Remote+"/cam")
 	if err != nil {
 		t.Fatalf("OpenDest with the server down: %v", err)
 	}

@@ -29,7 +29,7 @@ import (
 type Source struct {
 	Name string // camera name ("" for single-camera use); used in logs/stats
 	Dir  string // local folder with closed segments
-	Dest fs.Fs  // remote folder, opened with OpenDest (works with the remote down)
+	Dest fs.Fs  // remote folder, opened with remote.Open (works with the remote down)
 }
 
 // Options configure a Shipper.
