@@ -73,7 +73,9 @@ type cutter struct {
 	clock wallClock
 
 	cur *openSeg
-	old *openSeg // video finished, waiting for late audio
+	// olds finished their video and wait for late audio, oldest first
+	// (short segments and a lagging audio worker can leave several).
+	olds []*openSeg
 
 	needKey       bool // wait for a keyframe before writing (start, resync)
 	paramsChanged bool // cut at the next keyframe
@@ -197,7 +199,7 @@ func (k *cutter) onVideo(u unit) {
 	if len(k.ahead) > 0 {
 		k.release(pos)
 	}
-	if k.old != nil && pos >= k.old.closeBy {
+	for len(k.olds) > 0 && pos >= k.olds[0].closeBy {
 		k.finishOld(-1)
 	}
 }
@@ -235,9 +237,6 @@ func (k *cutter) open(dts int64, wall time.Time) {
 // that keyframe's time is the old file's end, so the two files meet without
 // a gap or an overlap.
 func (k *cutter) cut(dts int64, wall time.Time) {
-	if k.old != nil {
-		k.finishOld(-1)
-	}
 	s := k.cur
 	k.cur = nil
 	s.videoEnd = dts - s.videoBase
@@ -248,7 +247,7 @@ func (k *cutter) cut(dts int64, wall time.Time) {
 		pos := ticksToDur(dts, videoClock)
 		s.cutAudio = durToTicks(pos, k.audio.rate)
 		s.closeBy = pos + audioGrace
-		k.old = s
+		k.olds = append(k.olds, s)
 	}
 	k.open(dts, wall)
 }
@@ -310,11 +309,12 @@ func (k *cutter) release(upTo time.Duration) {
 	k.ahead = append(k.ahead[:0], k.ahead[n:]...)
 }
 
-// route writes an audio unit at t into the file its time belongs to: the
-// one waiting for late audio if it is before that file's cut.
+// route writes an audio unit at t into the file its time belongs to: one
+// waiting for late audio if t is before its cut. Audio past a waiting
+// file's cut means no more audio will come for it: it is finished.
 func (k *cutter) route(t int64, u unit) {
-	if o := k.old; o != nil {
-		if t < o.cutAudio {
+	for len(k.olds) > 0 {
+		if o := k.olds[0]; t < o.cutAudio {
 			k.writeAudio(o, t, u)
 			return
 		}
@@ -340,12 +340,12 @@ func (k *cutter) writeAudio(s *openSeg, t int64, u unit) {
 	s.hasAudio, s.lastAudio, s.audioDur = true, rel, u.dur
 }
 
-// finishOld closes the segment that was waiting for late audio. next is
-// the audio time (ticks) of the first sample past the cut, which ends the
-// old file's last audio sample exactly; -1 when none came.
+// finishOld closes the oldest segment waiting for late audio. next is the
+// audio time (ticks) of the first sample past its cut, which ends its last
+// audio sample exactly; -1 when none came.
 func (k *cutter) finishOld(next int64) {
-	s := k.old
-	k.old = nil
+	s := k.olds[0]
+	k.olds = append(k.olds[:0], k.olds[1:]...)
 	k.finish(s, next)
 }
 
@@ -354,10 +354,12 @@ func (k *cutter) finishOld(next int64) {
 func (k *cutter) finish(s *openSeg, next int64) {
 	end := map[int]int64{videoID: s.videoEnd}
 	if s.hasAudio {
-		if next >= 0 && next-s.audioBase > s.lastAudio {
-			end[audioID] = next - s.audioBase
-		} else {
-			end[audioID] = s.lastAudio + s.audioDur
+		// next ends the last sample exactly when it follows it (within a
+		// sample's length: timestamps of real cameras wobble); after a gap
+		// the last sample keeps its own duration.
+		end[audioID] = s.lastAudio + s.audioDur
+		if rel := next - s.audioBase; next >= 0 && rel > s.lastAudio && rel <= s.lastAudio+2*s.audioDur {
+			end[audioID] = rel
 		}
 	}
 	info, err := s.w.Close(end)
@@ -396,13 +398,13 @@ func (k *cutter) closeAll() {
 		// belong to a file that will not exist.
 		if s := k.cur; s != nil {
 			k.release(ticksToDur(s.videoBase+s.lastVideo+k.prevDur, videoClock) - 1)
-		} else if k.old != nil {
+		} else if len(k.olds) > 0 {
 			k.release(-1)
 		}
 		k.lateAudio += len(k.ahead)
 		k.ahead = k.ahead[:0]
 	}
-	if k.old != nil {
+	for len(k.olds) > 0 {
 		k.finishOld(-1)
 	}
 	if s := k.cur; s != nil {

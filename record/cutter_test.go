@@ -52,12 +52,13 @@ func fixtureAAC(t *testing.T) ([][]byte, mpeg4audio.AudioSpecificConfig) {
 // TestCutterSplitsAudioExactly drives the cutter directly with a fixed
 // timeline (no network, no clock): 10 fps video with a keyframe every
 // second, 350 ms past each wall-clock second, and AAC arriving 300 ms
-// behind the video (as a transcoder's output does) or 300 ms ahead of it
+// or 2.5 s behind the video (as a transcoder's output does; the longer lag
+// spans two cuts) or 300 ms ahead of it
 // (passthrough audio can). Every audio unit at or after the first picture
 // lands in exactly one file, in the file its time belongs to, and each
 // file's audio continues the previous file's.
 func TestCutterSplitsAudioExactly(t *testing.T) {
-	for _, lag := range []time.Duration{300 * time.Millisecond, -300 * time.Millisecond} {
+	for _, lag := range []time.Duration{300 * time.Millisecond, -300 * time.Millisecond, 2500 * time.Millisecond} {
 		t.Run("lag "+lag.String(), func(t *testing.T) { testCutterSplit(t, lag) })
 	}
 }
