@@ -2,9 +2,6 @@ package audio
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -24,19 +21,9 @@ func TestChromiumPlaysTranscodedAudio(t *testing.T) {
 	aus := transcodePackets(t, tr, ffmpegG711(t, "0.5*sin(2*PI*440*t)", 4, false), 0)
 	dir := filepath.Dir(writeMP4(t, tr, aus))
 	page := `<!doctype html><audio id=a src="out.mp4" autoplay></audio>`
-	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	defer srv.Close()
-
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	b, err := browsertest.Start(ctx, srv.URL+"/index.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := browsertest.OpenPage(ctx, t, dir, page)
 	a := `document.getElementById("a")`
 	if err := b.WaitFor(ctx, a+`.currentTime > 1`, a+`.readyState`, a+`.error && `+a+`.error.message`); err != nil {
 		t.Fatal(err)

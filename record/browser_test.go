@@ -2,10 +2,6 @@ package record
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -26,19 +22,9 @@ func TestBrowserPlaysG711Segment(t *testing.T) {
 	}
 	seg := r.segments()[1].Segment
 	page := `<!doctype html><video id=v src="` + seg.Name + `" autoplay playsinline></video>`
-	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	defer srv.Close()
-
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	b, err := browsertest.Start(ctx, srv.URL+"/index.html")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := browsertest.OpenPage(ctx, t, dir, page)
 	v := `document.getElementById("v")`
 	if err := b.WaitFor(ctx, v+".currentTime > 1.5", `(() => { const v = document.getElementById("v"); return {state: v.readyState, err: v.error && v.error.message, t: v.currentTime}; })()`); err != nil {
 		t.Fatalf("%s does not play: %v", seg.Name, err)
