@@ -66,8 +66,13 @@ func TestDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if err := b.WaitFor(ctx, `document.querySelector("video") && document.querySelector("video").currentTime > 1`,
-		`document.querySelector("video") && document.querySelector("video").currentSrc`); err != nil {
+	// The page starts at the newest segment, which the demo's stop may have
+	// cut short: it has played when it reached 1 s, or its end, with no error.
+	played := `(() => { const v = document.querySelector("video");
+		return !!v && !v.error && v.played.length > 0 && v.duration > 0 &&
+			v.played.end(v.played.length - 1) >= Math.min(1, v.duration - 0.05); })()`
+	if err := b.WaitFor(ctx, played,
+		`(() => { const v = document.querySelector("video"); return v && {src: v.currentSrc, t: v.currentTime, d: v.duration, err: v.error && v.error.message}; })()`); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Screenshot(ctx, filepath.Join(t.ArtifactDir(), "demo-page.png")); err != nil {
