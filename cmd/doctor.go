@@ -27,20 +27,9 @@ our clock is compared with the remote's, and free disk is measured. On Android i
 lists the traps that stop long-running processes. Exit 1 when a check fails.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			log, err := g.logger()
-			if err != nil {
-				return usageError{err}
-			}
-			cfg, err := loadConfig(g, cfgPath, true)
-			if err != nil {
-				return err
-			}
-			if ro.ConfigPath == "" {
-				ro.ConfigPath = cfg.RcloneConfig
-			}
 			// A check should answer, not retry for minutes.
 			ro.LowLevelRetries = 1
-			ctx, err := remote.Setup(c.Context(), ro, log)
+			ctx, cfg, log, err := setupFromConfig(c, g, cfgPath, ro)
 			if err != nil {
 				return err
 			}

@@ -1,12 +1,15 @@
 package cmd
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/spf13/cobra"
 
 	"github.com/camshare/camshare/config"
+	"github.com/camshare/camshare/remote"
 )
 
 func newInitCmd(g *globals) *cobra.Command {
@@ -66,6 +69,28 @@ func loadConfig(g *globals, flag string, secrets bool) (*config.Config, error) {
 		return nil, usageError{fmt.Errorf("config %s: %d mistake(s), nothing started", path, len(errs))}
 	}
 	return cfg, err
+}
+
+// setupFromConfig is how commands driven by camshare.yaml start: the
+// logger, the config (every mistake listed), then rclone with the file's
+// rclone_config unless --rclone-config said otherwise.
+func setupFromConfig(c *cobra.Command, g *globals, cfgPath string, ro remote.Options) (context.Context, *config.Config, *slog.Logger, error) {
+	log, err := g.logger()
+	if err != nil {
+		return nil, nil, nil, usageError{err}
+	}
+	cfg, err := loadConfig(g, cfgPath, true)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if ro.ConfigPath == "" {
+		ro.ConfigPath = cfg.RcloneConfig
+	}
+	ctx, err := remote.Setup(c.Context(), ro, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ctx, cfg, log, nil
 }
 
 func lineSuffix(m config.Mistake) string {

@@ -39,11 +39,7 @@ The config is --config, else $XDG_CONFIG_HOME/camshare/config.yaml (write one wi
 'camshare init'). A config with mistakes lists every one, with its line, and starts nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			log, err := g.logger()
-			if err != nil {
-				return usageError{err}
-			}
-			cfg, err := loadConfig(g, cfgPath, true)
+			ctx, cfg, log, err := setupFromConfig(c, g, cfgPath, ro)
 			if err != nil {
 				return err
 			}
@@ -51,13 +47,6 @@ The config is --config, else $XDG_CONFIG_HOME/camshare/config.yaml (write one wi
 			// to fail on Android.
 			if ch, err := resolver.Choose(g.dns); err == nil && len(ch.Servers) > 0 {
 				log.Info("name servers", "servers", ch.Servers, "from", ch.Source)
-			}
-			if ro.ConfigPath == "" {
-				ro.ConfigPath = cfg.RcloneConfig
-			}
-			ctx, err := remote.Setup(c.Context(), ro, log)
-			if err != nil {
-				return err
 			}
 			sup, err := supervisor.New(supervisor.Options{Config: cfg, Log: log, Version: version, Interval: interval})
 			if err != nil {
