@@ -18,7 +18,7 @@ seconds=60
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-go test -c -o "$tmp/audio.test" ./audio/
+go test -c -o "$tmp/audio.test" ./record/internal/audio/
 
 sentence="Someone is at the front door. The parcel was left on the porch at ten past three. The dog barked twice and then the car drove away. "
 for _ in $(seq 1 $((1 + seconds / 8))); do printf '%s' "$sentence"; done >"$tmp/text.txt"

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/demo"
-	"github.com/camshare/camshare/testcam"
+	"github.com/camshare/camshare/internal/demo"
+	"github.com/camshare/camshare/internal/testcam"
 )
 
 func newDemoCmd(g *globals) *cobra.Command {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/doctor"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/doctor"
+	"github.com/camshare/camshare/internal/remote"
 )
 
 func newDoctorCmd(g *globals) *cobra.Command {

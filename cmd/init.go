@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/config"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/config"
+	"github.com/camshare/camshare/internal/remote"
 )
 
 func newInitCmd(g *globals) *cobra.Command {

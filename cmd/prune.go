@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/units"
 	"github.com/camshare/camshare/prune"
-	"github.com/camshare/camshare/remote"
-	"github.com/camshare/camshare/units"
 )
 
 func newPruneCmd(g *globals) *cobra.Command {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/layout"
 )
 
 // seedFlat writes segments every 5 minutes from 3 days ago to 1 day ago in

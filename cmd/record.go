@@ -8,9 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/units"
 	"github.com/camshare/camshare/record"
-	"github.com/camshare/camshare/units"
 )
 
 // passwordEnv carries the camera password for scripts that keep it out of

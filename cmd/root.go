@@ -16,8 +16,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/logging"
-	"github.com/camshare/camshare/resolver"
+	"github.com/camshare/camshare/internal/logging"
+	"github.com/camshare/camshare/internal/resolver"
 )
 
 // Set by the linker (see goreleaser.yaml).

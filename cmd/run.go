@@ -11,10 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/config"
-	"github.com/camshare/camshare/remote"
-	"github.com/camshare/camshare/resolver"
-	supervisor "github.com/camshare/camshare/run"
+	"github.com/camshare/camshare/internal/config"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/resolver"
+	supervisor "github.com/camshare/camshare/internal/supervisor"
 )
 
 func newRunCmd(g *globals) *cobra.Command {

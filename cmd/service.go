@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/config"
-	"github.com/camshare/camshare/service"
+	"github.com/camshare/camshare/internal/config"
+	"github.com/camshare/camshare/internal/service"
 )
 
 func newServiceCmd(g *globals) *cobra.Command {

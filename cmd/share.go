@@ -11,10 +11,10 @@ import (
 	"github.com/rclone/rclone/fs/fspath"
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/units"
 	"github.com/camshare/camshare/share"
-	"github.com/camshare/camshare/units"
 )
 
 // shareFlags are the command line of `camshare share`.

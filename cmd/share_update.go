@@ -8,8 +8,8 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/archive"
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/share"
 	"github.com/camshare/camshare/ship"
 )

@@ -5,10 +5,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/units"
 	"github.com/camshare/camshare/ship"
-	"github.com/camshare/camshare/units"
 )
 
 func newShipCmd(g *globals) *cobra.Command {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/status"
+	"github.com/camshare/camshare/internal/status"
 )
 
 func newStatusCmd(g *globals) *cobra.Command {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/status"
+	"github.com/camshare/camshare/internal/status"
 )
 
 func runCmd(t *testing.T, args ...string) (int, string, string) {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/testcam"
+	"github.com/camshare/camshare/internal/testcam"
 )
 
 // newTestcamCmd serves a built-in fixture over RTSP until interrupted, so

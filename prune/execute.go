@@ -11,7 +11,7 @@ import (
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/operations"
 
-	"github.com/camshare/camshare/archive"
+	"github.com/camshare/camshare/internal/archive"
 )
 
 // unitWorkers is how many units are pruned at once. Each runs up to

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/layout"
 )
 
 // An archive made the hand-made way: ffmpeg's segmenter names the files

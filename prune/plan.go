@@ -9,8 +9,8 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/archive"
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/layout"
 )
 
 // A unit is one top-level folder of the layout (a day, by default): the

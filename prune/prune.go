@@ -19,8 +19,8 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/units"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/units"
 )
 
 // Options say what to prune and how much to keep.

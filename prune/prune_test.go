@@ -13,8 +13,8 @@ import (
 	_ "github.com/rclone/rclone/backend/local"
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 const day = 24 * time.Hour

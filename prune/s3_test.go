@@ -10,7 +10,7 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 // The same 40-day archive on rclone's own S3 server: the result is the

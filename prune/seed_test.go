@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/layout"
 )
 
 // utc is the scheme tests use: the default layout, names in UTC, so the

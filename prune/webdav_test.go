@@ -10,7 +10,7 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 // WebDAV has a real fast path (one DELETE of the whole collection) and no

@@ -12,7 +12,7 @@ import (
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
 	"github.com/pion/rtp"
 
-	"github.com/camshare/camshare/audio"
+	"github.com/camshare/camshare/record/internal/audio"
 )
 
 // g711Backlog is how much G.711 audio (bytes = samples at 8 kHz) may wait

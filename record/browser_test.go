@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/browsertest"
-	"github.com/camshare/camshare/testcam"
+	"github.com/camshare/camshare/internal/testcam"
+	"github.com/camshare/camshare/internal/testkit/browsertest"
 )
 
 // TestBrowserPlaysG711Segment: a segment recorded from a G.711 camera plays

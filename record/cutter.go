@@ -6,7 +6,7 @@ import (
 
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
 
-	"github.com/camshare/camshare/segment"
+	"github.com/camshare/camshare/record/internal/segment"
 )
 
 // Track IDs inside every segment.

@@ -14,7 +14,7 @@ import (
 // fixtureAUs reads the test camera's H.264 fixture as access units (it has
 // an AUD before each).
 func fixtureAUs(t *testing.T) [][][]byte {
-	b, err := os.ReadFile("../testcam/fixtures/h264.h264")
+	b, err := os.ReadFile("../internal/testcam/fixtures/h264.h264")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func fixtureAUs(t *testing.T) [][][]byte {
 
 // fixtureAAC reads the AAC fixture's access units and configuration.
 func fixtureAAC(t *testing.T) ([][]byte, mpeg4audio.AudioSpecificConfig) {
-	b, err := os.ReadFile("../testcam/fixtures/tone.aac")
+	b, err := os.ReadFile("../internal/testcam/fixtures/tone.aac")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/testcam"
+	"github.com/camshare/camshare/internal/testcam"
 )
 
 // runFor runs the recorder with a context of the given length and returns

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/testcam"
+	"github.com/camshare/camshare/internal/testcam"
 )
 
 // TestRecordFixtures records each fixture with 2 s segments for ~7 s and

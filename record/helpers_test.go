@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/testcam"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/testcam"
 )
 
 // frame is one video frame of the fixtures (10 fps).

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/testcam"
+	"github.com/camshare/camshare/internal/testcam"
 )
 
 // binDir holds the camshare binary the subprocess tests run.

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/testcam"
+	"github.com/camshare/camshare/internal/testcam"
 )
 
 // checkAll decodes every closed segment and checks none is longer than a

@@ -24,9 +24,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/redact"
-	"github.com/camshare/camshare/segment"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/redact"
+	"github.com/camshare/camshare/record/internal/segment"
 )
 
 // Options configure one recorder.

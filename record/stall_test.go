@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/testcam"
+	"github.com/camshare/camshare/internal/testcam"
 )
 
 // stallProxy forwards TCP to a camera and can freeze the camera → client

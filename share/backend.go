@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"time"
 
-	"github.com/camshare/camshare/units"
+	"github.com/camshare/camshare/internal/units"
 	"github.com/rclone/rclone/fs"
 )
 

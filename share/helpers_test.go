@@ -12,7 +12,7 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/layout"
 )
 
 var (

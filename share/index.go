@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/camshare/camshare/archive"
+	"github.com/camshare/camshare/internal/archive"
 )
 
 // ErrNoPage is RefreshIndex's answer when there is no page (no index) in the

@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/archive"
-	"github.com/camshare/camshare/rclonetest"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 // RefreshIndex keeps the page's selection and expiry from the stored index,

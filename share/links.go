@@ -10,8 +10,8 @@ import (
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/operations"
 
-	"github.com/camshare/camshare/archive"
-	"github.com/camshare/camshare/redact"
+	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/redact"
 )
 
 // Links makes one link per selected segment, oldest first. Warnings (expiry

@@ -15,8 +15,8 @@ import (
 
 	"github.com/rclone/rclone/fs/config/obscure"
 
-	"github.com/camshare/camshare/rclonetest"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 // Links from rclone's own S3 server are presigned URLs that really serve

@@ -13,7 +13,7 @@ import (
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/operations"
 
-	"github.com/camshare/camshare/redact"
+	"github.com/camshare/camshare/internal/redact"
 )
 
 //go:embed page/page.html page/page.css page/page.js

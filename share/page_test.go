@@ -13,10 +13,10 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/browsertest"
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/rclonetest"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/testkit/browsertest"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 type pageState struct {

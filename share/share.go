@@ -8,8 +8,8 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/archive"
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/layout"
 )
 
 // DefaultExpire is how long links live when Options.Expire is zero.

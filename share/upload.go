@@ -11,7 +11,7 @@ import (
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/object"
 
-	"github.com/camshare/camshare/redact"
+	"github.com/camshare/camshare/internal/redact"
 )
 
 // Names of the files share keeps beside the footage.

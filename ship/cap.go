@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"sort"
 
-	"github.com/camshare/camshare/units"
+	"github.com/camshare/camshare/internal/units"
 )
 
 // enforceCap deletes the oldest waiting segments, across all cameras, while

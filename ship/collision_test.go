@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 // What is already at the remote path decides: an identical copy is not

@@ -9,7 +9,7 @@ import (
 
 	"github.com/rclone/rclone/fs/config/obscure"
 
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/remote"
 )
 
 // A crypt remote (footage encrypted at rest) ships like any other: what is

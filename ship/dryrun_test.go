@@ -8,7 +8,7 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 // --dry-run: nothing is uploaded, nothing deleted, and it is not an error.

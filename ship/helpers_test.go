@@ -16,9 +16,9 @@ import (
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/operations"
 
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/logging"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/logging"
+	"github.com/camshare/camshare/internal/remote"
 )
 
 // base is the first segment's start; names are UTC so the expected remote

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/rclonetest"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 func fastBackoff(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 
 	"github.com/rclone/rclone/fs/config"
 
-	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 var (

@@ -20,8 +20,8 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/logging"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/logging"
 )
 
 // Source is one camera: a flat local folder of closed segments and the

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/rclonetest"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 // Every backend: segments land at FOLDER/YYYYMMDD/HH/NAME.mp4, byte for

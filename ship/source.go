@@ -8,7 +8,7 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
-	"github.com/camshare/camshare/layout"
+	"github.com/camshare/camshare/internal/layout"
 )
 
 // source is one camera's state while running.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# make-fixtures.sh regenerates the test camera's fixtures in testcam/fixtures/
+# make-fixtures.sh regenerates the test camera's fixtures in internal/testcam/fixtures/
 # (embedded into the testcam package). Run from anywhere: ./testdata/make-fixtures.sh
 #
 # Each fixture is ~10 s of 10 fps video with a keyframe every second (GOP 10,
@@ -12,7 +12,7 @@
 #   mjpeg.mjpeg            concatenated baseline JPEG frames
 # Single-threaded encoders keep reruns byte-identical (or nearly so).
 set -eu
-cd "$(dirname "$0")/../testcam/fixtures"
+cd "$(dirname "$0")/../internal/testcam/fixtures"
 
 ff="ffmpeg -nostdin -hide_banner -loglevel error -y"
 dur=10
@@ -30,7 +30,7 @@ h264() { # h264 OUT LAVFI-SOURCE [extra args]
 
 rm -f ./*.h264 ./*.h265 ./*.alaw ./*.mulaw ./*.aac ./*.mjpeg
 
-# Fixtures share streams (testcam/fixture.go maps fixture names to files):
+# Fixtures share streams (internal/testcam/fixture.go maps fixture names to files):
 # h264_pcma = h264.h264 + tone.alaw, h265_pcma = h265.h265 + tone.alaw, ...
 h264 h264.h264 "$video:duration=$dur"
 

@@ -30,10 +30,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/layout"
-	"github.com/camshare/camshare/logging"
-	"github.com/camshare/camshare/rclonetest"
-	"github.com/camshare/camshare/remote"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/logging"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
 	"github.com/camshare/camshare/ship"
 )
 

@@ -1,0 +1,159 @@
+// Package demo shows a newcomer the whole pipeline with no hardware: the
+// built-in test camera (the same clip the tests use) is recorded for real,
+// every closed segment is shipped into a local-folder rclone remote laid out
+// like a cloud archive, and the share page is written beside it.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/testcam"
+	"github.com/camshare/camshare/record"
+	"github.com/camshare/camshare/share"
+	"github.com/camshare/camshare/ship"
+)
+
+// Options for one demo run.
+type Options struct {
+	Dir      string        // everything goes below it; default ./camshare-demo
+	Duration time.Duration // how long to record; 0 = until interrupted
+	Segment  time.Duration // segment length; short so results show quickly
+	Fixture  string        // test camera clip; default h264_pcma (H.264 + G.711)
+	Out      io.Writer     // progress for the person watching
+	Log      *slog.Logger
+}
+
+// Result says where things went.
+type Result struct {
+	RecDir, RemoteDir, Page string
+	Shipped                 int
+}
+
+// Run runs the demo until Duration passes or ctx ends.
+func Run(ctx context.Context, o Options) (Result, error) {
+	if o.Dir == "" {
+		o.Dir = "camshare-demo"
+	}
+	if o.Segment == 0 {
+		o.Segment = 5 * time.Second
+	}
+	if o.Fixture == "" {
+		o.Fixture = "h264_pcma"
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	dir, err := filepath.Abs(o.Dir)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{RecDir: filepath.Join(dir, "rec"), RemoteDir: filepath.Join(dir, "remote")}
+	for _, d := range []string{res.RecDir, res.RemoteDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return res, err
+		}
+	}
+
+	cam, err := testcam.Start(testcam.Options{Fixture: o.Fixture, Log: o.Log})
+	if err != nil {
+		return res, fmt.Errorf("test camera: %w", err)
+	}
+	defer cam.Close()
+
+	// A memory-only rclone config: the demo must not need (or touch) the
+	// user's own rclone.conf. The remote is a plain local folder.
+	ctx, err = remote.Setup(ctx, remote.Options{ConfigPath: os.DevNull}, o.Log)
+	if err != nil {
+		return res, err
+	}
+	dest, err := remote.Open(ctx, res.RemoteDir)
+	if err != nil {
+		return res, err
+	}
+	scheme := layout.Default()
+	started := time.Now()
+	page := share.Options{Dest: dest, Scheme: scheme, From: started.Add(-time.Hour), To: started.Add(24 * time.Hour),
+		Title: "camshare demo", Relative: true, Log: o.Log}
+
+	fmt.Fprintf(o.Out, "test camera:  %s (%s)\n", cam.URL(), o.Fixture)
+	fmt.Fprintf(o.Out, "recording to: %s (%s segments)\n", res.RecDir, o.Segment)
+	fmt.Fprintf(o.Out, "shipping to:  %s (an rclone local remote)\n", res.RemoteDir)
+	if o.Duration > 0 {
+		fmt.Fprintf(o.Out, "running for %s (Ctrl-C stops earlier)…\n", o.Duration)
+	} else {
+		fmt.Fprintln(o.Out, "running until Ctrl-C…")
+	}
+	if res.Page, _, err = share.WritePage(ctx, page); err != nil {
+		return res, fmt.Errorf("share page: %w", err)
+	}
+
+	runCtx, stop := context.WithCancel(ctx)
+	if o.Duration > 0 {
+		runCtx, stop = context.WithTimeout(ctx, o.Duration)
+	}
+	defer stop()
+
+	var mu sync.Mutex
+	onShipped := func(ctx context.Context, s ship.Shipped) {
+		mu.Lock()
+		res.Shipped++
+		mu.Unlock()
+		fmt.Fprintf(o.Out, "shipped %s → remote/%s\n", filepath.Base(s.Local), s.Remote)
+		// Merge just this segment into the page's index: no listing.
+		refresh := page
+		refresh.Added = []archive.Segment{{Path: s.Remote, Start: s.Start, Size: s.Size}}
+		if err := share.RefreshIndex(ctx, refresh); err != nil {
+			o.Log.Warn("refreshing the page index", "err", err)
+		}
+	}
+	shipOpts := ship.Options{
+		Sources:   []ship.Source{{Dir: res.RecDir, Dest: dest}},
+		Scheme:    scheme,
+		Rescan:    2 * time.Second,
+		Log:       o.Log,
+		OnShipped: onShipped,
+	}
+	shipper, err := ship.New(shipOpts)
+	if err != nil {
+		return res, err
+	}
+	shipDone := make(chan error, 1)
+	go func() { shipDone <- shipper.Run(runCtx) }()
+
+	recErr := record.Run(runCtx, record.Options{URL: cam.URL(), Dir: res.RecDir, Segment: o.Segment, Scheme: scheme, Log: o.Log})
+	stop()
+	if err := <-shipDone; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return res, fmt.Errorf("ship: %w", err)
+	}
+	if recErr != nil {
+		return res, fmt.Errorf("record: %w", recErr)
+	}
+
+	// The recorder closed its last segment on the way out: ship it too, and
+	// write the final page. This runs even after Ctrl-C, briefly.
+	final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	shipOpts.Once = true
+	if last, err := ship.New(shipOpts); err == nil {
+		if err := last.Run(final); err != nil {
+			return res, fmt.Errorf("ship: %w", err)
+		}
+	}
+	if res.Page, _, err = share.WritePage(final, page); err != nil {
+		return res, fmt.Errorf("share page: %w", err)
+	}
+	fmt.Fprintf(o.Out, "\n%d segments shipped. Look at:\n  %s   (the remote archive)\n  %s   (open in a browser: plays the segments back to back)\n",
+		res.Shipped, res.RemoteDir, res.Page)
+	return res, nil
+}

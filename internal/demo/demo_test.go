@@ -1,0 +1,81 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/logging"
+	"github.com/camshare/camshare/internal/testkit/browsertest"
+)
+
+// The newcomer's command, end to end: the test camera is recorded, every
+// segment reaches the local remote in the YYYYMMDD/HH layout and decodes,
+// nothing is left behind locally, and the page it points at plays in a
+// real browser from disk.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	res, err := Run(ctx, Options{Dir: dir, Duration: 10 * time.Second, Segment: 3 * time.Second, Out: &out, Log: logging.Discard()})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	if res.Shipped < 3 {
+		t.Fatalf("shipped %d segments in 10 s of 3 s segments:\n%s", res.Shipped, out.String())
+	}
+	left, _ := os.ReadDir(res.RecDir)
+	for _, e := range left {
+		t.Errorf("left behind locally: %s", e.Name())
+	}
+
+	scheme := layout.Default()
+	var segs []string
+	filepath.WalkDir(res.RemoteDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".mp4") {
+			segs = append(segs, p)
+		}
+		return nil
+	})
+	if len(segs) != res.Shipped {
+		t.Fatalf("%d files on the remote, %d shipped", len(segs), res.Shipped)
+	}
+	for _, p := range segs {
+		rel, _ := filepath.Rel(res.RemoteDir, p)
+		want, err := scheme.RemotePath(filepath.Base(p))
+		if err != nil || filepath.ToSlash(rel) != want {
+			t.Errorf("%s is not where the layout puts it (%s, %v)", rel, want, err)
+		}
+		if msg, err := exec.Command("ffmpeg", "-v", "error", "-i", p, "-f", "null", "-").CombinedOutput(); err != nil || len(bytes.TrimSpace(msg)) > 0 {
+			t.Errorf("%s does not decode: %v %s", rel, err, msg)
+		}
+	}
+	if !strings.Contains(out.String(), res.Page) {
+		t.Errorf("the demo did not tell where the page is:\n%s", out.String())
+	}
+
+	b, err := browsertest.Start(ctx, "file://"+res.Page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	// The page starts at the newest segment, which the demo's stop may have
+	// cut short: it has played when it reached 1 s, or its end, with no error.
+	played := `(() => { const v = document.querySelector("video");
+		return !!v && !v.error && v.played.length > 0 && v.duration > 0 &&
+			v.played.end(v.played.length - 1) >= Math.min(1, v.duration - 0.05); })()`
+	if err := b.WaitFor(ctx, played,
+		`(() => { const v = document.querySelector("video"); return v && {src: v.currentSrc, t: v.currentTime, d: v.duration, err: v.error && v.error.message}; })()`); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Screenshot(ctx, filepath.Join(t.ArtifactDir(), "demo-page.png")); err != nil {
+		t.Fatal(err)
+	}
+}

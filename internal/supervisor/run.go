@@ -1,0 +1,262 @@
+// Package run is camshare's supervisor: one process that records every
+// camera in the config, ships what they close through one shipper, prunes
+// the remote on a schedule, keeps each camera's live page fresh, and writes
+// the status file. Parts are independent: a camera that is down or has the
+// wrong password never stops the others, and a part that panics is
+// recovered, logged and restarted. SIGHUP-style reloads start and stop only
+// the cameras that changed.
+package supervisor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/camshare/camshare/internal/config"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/status"
+)
+
+// Options configure a supervisor.
+type Options struct {
+	Config   *config.Config
+	Log      *slog.Logger
+	Version  string
+	Interval time.Duration // status file refresh; default 5s
+	// Shutdown is how long Run waits for parts to stop (segments to close,
+	// the upload in flight) once ctx ends; default 10s.
+	Shutdown time.Duration
+	// RestartMin/RestartMax pace restarts of a part that stopped (a camera
+	// refusing our password, a panic); defaults 30s and 10m.
+	RestartMin, RestartMax time.Duration
+	// Rescan is how often the shipper rescans the folders (0 = ship's default).
+	Rescan time.Duration
+}
+
+// Supervisor runs everything in one config.
+type Supervisor struct {
+	o       Options
+	log     *slog.Logger
+	tracker *status.Tracker
+	reload  chan *config.Config
+
+	wg      sync.WaitGroup // every goroutine started, for shutdown
+	cams    map[string]*camera
+	backend *group // shipper, pruner, live pages: restarted as one on change
+	cfg     *config.Config
+
+	shipMu     sync.Mutex
+	shipper    statser // the running shipper, for status; nil between restarts
+	shipScheme *layout.Scheme
+}
+
+// group is a set of goroutines with one cancel.
+type group struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// New checks the options.
+func New(o Options) (*Supervisor, error) {
+	if o.Config == nil {
+		return nil, errors.New("run: no config")
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Interval <= 0 {
+		o.Interval = 5 * time.Second
+	}
+	if o.Shutdown <= 0 {
+		o.Shutdown = 10 * time.Second
+	}
+	if o.RestartMin <= 0 {
+		o.RestartMin = 30 * time.Second
+	}
+	if o.RestartMax < o.RestartMin {
+		o.RestartMax = max(10*time.Minute, o.RestartMin)
+	}
+	return &Supervisor{o: o, log: o.Log, reload: make(chan *config.Config, 1), cams: map[string]*camera{}}, nil
+}
+
+// Reload hands over a new, already checked config; Run applies it between
+// events. Only the latest pending one counts.
+func (s *Supervisor) Reload(c *config.Config) {
+	for {
+		select {
+		case s.reload <- c:
+			return
+		default:
+		}
+		select {
+		case <-s.reload:
+		default:
+		}
+	}
+}
+
+// Run supervises until ctx ends, then stops every part (closing open
+// segments) and returns nil, or an error when it could not start at all.
+func (s *Supervisor) Run(ctx context.Context) error {
+	cfg := s.o.Config
+	if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+		return fmt.Errorf("dir: %v", err)
+	}
+	if _, err := cfg.Scheme(); err != nil {
+		return err
+	}
+	now := time.Now()
+	s.tracker = status.NewTracker(cfg.StatusPath(), status.State{
+		Started: now, PID: os.Getpid(), Version: s.o.Version, Config: cfg.Path,
+		Interval: status.Duration(s.o.Interval), Disk: status.Disk{Path: cfg.Dir},
+	})
+	statusCtx, stopStatus := context.WithCancel(context.WithoutCancel(ctx))
+	statusDone := make(chan struct{})
+	go func() {
+		defer close(statusDone)
+		s.tracker.Run(statusCtx, s.o.Interval, s.refreshStatus, func(err error) {
+			s.log.Warn("writing status file", "err", err)
+		})
+	}()
+	defer func() {
+		stopStatus()
+		<-statusDone
+		// Say so, rather than let status guess from a stale file.
+		s.tracker.Update(func(st *status.State) {
+			st.Stopped = time.Now()
+			for i := range st.Cameras {
+				st.Cameras[i].Connected = false
+			}
+		})
+		if err := s.tracker.Flush(); err != nil {
+			s.log.Warn("writing status file", "err", err)
+		}
+	}()
+
+	s.log.Info("camshare run started", "cameras", len(cfg.Cameras), "remote", config.SafeRemote(cfg.Remote), "dir", cfg.Dir)
+	s.apply(ctx, cfg)
+	for {
+		select {
+		case <-ctx.Done():
+			return s.shutdown()
+		case c := <-s.reload:
+			s.apply(ctx, c)
+		}
+	}
+}
+
+// shutdown waits for the parts ctx has already told to stop.
+func (s *Supervisor) shutdown() error {
+	s.log.Info("stopping: closing open segments")
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		s.log.Info("stopped")
+	case <-time.After(s.o.Shutdown):
+		s.log.Warn("stopped without waiting for every part", "waited", s.o.Shutdown)
+	}
+	return nil
+}
+
+// refreshStatus pulls in what is polled: queue stats and free disk.
+func (s *Supervisor) refreshStatus(st *status.State) {
+	if free, total, err := status.DiskUsage(st.Disk.Path); err == nil {
+		st.Disk.Free, st.Disk.Total = free, total
+	}
+	s.shipMu.Lock()
+	sh, scheme := s.shipper, s.shipScheme
+	s.shipMu.Unlock()
+	if sh != nil {
+		fillShipStatus(&st.Ship, sh, scheme)
+	}
+}
+
+// apply moves from the running set of parts to cfg's, touching only what
+// changed: a camera whose settings are the same keeps recording.
+func (s *Supervisor) apply(ctx context.Context, cfg *config.Config) {
+	old := s.cfg
+	s.cfg = cfg
+	schemeChanged := old == nil || old.Layout != cfg.Layout || old.Dir != cfg.Dir
+	want := map[string]config.Camera{}
+	for _, c := range cfg.Cameras {
+		want[c.Name] = c
+	}
+	for name, cam := range s.cams {
+		if w, ok := want[name]; !ok || schemeChanged || !sameCamera(w, cam.cfg) {
+			s.stopCamera(name)
+		}
+	}
+	for _, c := range cfg.Cameras {
+		if _, running := s.cams[c.Name]; !running {
+			s.startCamera(ctx, cfg, c)
+		}
+	}
+	if old == nil || backendChanged(old, cfg) {
+		s.restartBackend(ctx, cfg)
+	}
+	s.tracker.Update(func(st *status.State) { st.Segment = status.Duration(longestSegment(cfg)) })
+	if old != nil {
+		s.log.Info("config reloaded", "cameras", len(cfg.Cameras))
+	}
+	s.tracker.Kick()
+}
+
+func longestSegment(cfg *config.Config) time.Duration {
+	var d time.Duration
+	for _, c := range cfg.Cameras {
+		d = max(d, c.Segment)
+	}
+	return d
+}
+
+func sameCamera(a, b config.Camera) bool {
+	a.Line, b.Line = 0, 0
+	return a == b
+}
+
+// backendChanged: anything the shipper, pruner or pages depend on.
+func backendChanged(a, b *config.Config) bool {
+	if a.Remote != b.Remote || a.RcloneConfig != b.RcloneConfig || a.Dir != b.Dir || a.MaxLocal != b.MaxLocal ||
+		a.MinFree != b.MinFree || a.Layout != b.Layout || a.Retention != b.Retention || a.Live != b.Live ||
+		len(a.Cameras) != len(b.Cameras) {
+		return true
+	}
+	for i := range a.Cameras {
+		if a.Cameras[i].Name != b.Cameras[i].Name || a.Cameras[i].Segment != b.Cameras[i].Segment {
+			return true
+		}
+	}
+	return false
+}
+
+// restartBackend stops the shipper, pruner and page refreshers (an upload
+// in flight is abandoned; its file stays and ships again) and starts them
+// for cfg.
+func (s *Supervisor) restartBackend(ctx context.Context, cfg *config.Config) {
+	if s.backend != nil {
+		s.backend.cancel()
+		<-s.backend.done
+	}
+	gctx, cancel := context.WithCancel(ctx)
+	g := &group{cancel: cancel, done: make(chan struct{})}
+	s.backend = g
+	var inner sync.WaitGroup
+	live := s.startLive(gctx, cfg, &inner)
+	inner.Add(2)
+	go func() { defer inner.Done(); s.keepShipper(gctx, cfg, live) }()
+	go func() { defer inner.Done(); s.keepPruner(gctx, cfg) }()
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		inner.Wait()
+		close(g.done)
+	}()
+}

@@ -1,0 +1,76 @@
+package supervisor
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/camshare/camshare/internal/config"
+	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/status"
+	"github.com/camshare/camshare/ship"
+)
+
+// statser is the running shipper as status sees it.
+type statser interface{ Stats() ship.Stats }
+
+// keepShipper runs one shipper for every camera folder: DIR/CAMERA ships to
+// FOLDER/CAMERA. After each upload it records it for status and wakes that
+// camera's live page.
+func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live liveKicks) {
+	p := part{name: "shipper", log: s.log, minWait: min(s.o.RestartMin, 10*time.Second), maxWait: s.o.RestartMax}
+	p.keep(ctx, func(ctx context.Context) error {
+		scheme, _ := cfg.Scheme()
+		var sources []ship.Source
+		for _, c := range cfg.Cameras {
+			// ship wants the folders to exist; the recorder may not
+			// have made its own yet.
+			if err := os.MkdirAll(CameraDir(cfg, c.Name), 0o755); err != nil {
+				return err
+			}
+			dest, err := openRemote(ctx, cfg.CameraRemote(c.Name))
+			if err != nil {
+				return err
+			}
+			sources = append(sources, ship.Source{Name: c.Name, Dir: CameraDir(cfg, c.Name), Dest: dest})
+		}
+		sh, err := ship.New(ship.Options{
+			Sources: sources, Scheme: scheme, Rescan: s.o.Rescan,
+			MaxLocal: cfg.MaxLocal, MinFree: cfg.MinFree, Log: s.log.With("part", "ship"),
+			OnShipped: func(ctx context.Context, sh ship.Shipped) {
+				defer s.recoverCallback("after upload")
+				s.tracker.Update(func(st *status.State) {
+					st.Ship.LastUpload, st.Ship.LastUploadFile = time.Now(), sh.Source+"/"+sh.Remote
+				})
+				s.tracker.Kick()
+				live.kick(sh.Source)
+			},
+		})
+		if err != nil {
+			return err
+		}
+		s.shipMu.Lock()
+		s.shipper, s.shipScheme = sh, scheme
+		s.shipMu.Unlock()
+		defer func() {
+			s.shipMu.Lock()
+			s.shipper = nil
+			s.shipMu.Unlock()
+		}()
+		return sh.Run(ctx)
+	})
+}
+
+// fillShipStatus copies the shipper's counters into the status file.
+func fillShipStatus(st *status.Ship, sh statser, scheme *layout.Scheme) {
+	x := sh.Stats()
+	st.Queued, st.QueuedBytes = x.Queued, x.QueuedBytes
+	st.OldestFile, st.Oldest = x.Oldest, time.Time{}
+	if t, ok := scheme.Time(x.Oldest); ok {
+		st.Oldest = t
+	}
+	if !x.LastShipped.IsZero() {
+		st.LastUpload = x.LastShipped
+	}
+	st.Shipped, st.Failed, st.Dropped, st.Outage = x.Shipped, x.Failed, x.Dropped, x.Outage
+}

@@ -1,0 +1,122 @@
+package segment
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/camshare/camshare/internal/layout"
+)
+
+// Recover makes the segments a crash left in dir valid and publishes them:
+// for every temp file that is ours (scheme.FromTemp) and not being written
+// by this process, it cuts off a torn last fragment, patches the durations,
+// fsyncs and renames it to its closed name (with a suffix if that is taken).
+// A temp file without one complete fragment holds nothing playable and is
+// removed. It returns the recovered segments; a file it cannot handle is
+// left alone and reported in the (one-line) error after the others are done.
+func Recover(dir string, scheme *layout.Scheme) ([]Info, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("segment: recover: %w", err)
+	}
+	var infos []Info
+	var firstErr error
+	failed := 0
+	for _, e := range entries {
+		name, ok := scheme.FromTemp(e.Name())
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		tmp := filepath.Join(dir, e.Name())
+		if _, busy := open.Load(key(tmp)); busy {
+			continue
+		}
+		info, kept, err := recoverOne(dir, scheme, tmp, name)
+		if errors.Is(err, errBusy) {
+			continue
+		}
+		if err != nil {
+			failed++
+			if firstErr == nil {
+				firstErr = err
+			}
+			continue
+		}
+		if kept {
+			infos = append(infos, info)
+		}
+	}
+	if failed > 1 {
+		return infos, fmt.Errorf("%w (and %d more)", firstErr, failed-1)
+	}
+	return infos, firstErr
+}
+
+// errBusy: another Writer (in this or another process) holds the file.
+var errBusy = errors.New("segment: temp file in use")
+
+// recoverOne recovers one temp file; kept is false if it was removed.
+func recoverOne(dir string, scheme *layout.Scheme, tmp, name string) (Info, bool, error) {
+	f, err := os.OpenFile(tmp, os.O_RDWR, 0)
+	if err != nil {
+		return Info{}, false, fmt.Errorf("segment: recover: %w", err)
+	}
+	if lock(f) {
+		f.Close()
+		return Info{}, false, errBusy
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return Info{}, false, fmt.Errorf("segment: recover: %w", err)
+	}
+	s, err := scan(f, st.Size())
+	if err != nil && !errors.Is(err, errNothing) {
+		f.Close()
+		return Info{}, false, fmt.Errorf("segment: recover %s: %w", filepath.Base(tmp), err)
+	}
+	if err != nil || s.fragments == 0 {
+		// No moov or no complete fragment: nothing a player could show.
+		f.Close()
+		if err := os.Remove(tmp); err != nil {
+			return Info{}, false, fmt.Errorf("segment: recover: %w", err)
+		}
+		return Info{}, false, nil
+	}
+	if s.end < st.Size() {
+		if err := f.Truncate(s.end); err != nil {
+			f.Close()
+			return Info{}, false, fmt.Errorf("segment: recover %s: %w", filepath.Base(tmp), err)
+		}
+	}
+	moov, _ := nextBox(s.moov.moov, 0)
+	tagHvc1(s.moov.moov, moov)
+	if err := s.moov.patch(f, s.ends); err != nil {
+		f.Close()
+		return Info{}, false, err
+	}
+	final, err := publish(f, tmp, dir, scheme, name, name)
+	if err != nil {
+		return Info{}, false, err
+	}
+	start, _ := scheme.Time(final)
+	first := s.moov.tracks[0]
+	return Info{
+		Path:     filepath.Join(dir, final),
+		Name:     final,
+		Start:    start,
+		Duration: ticks(s.ends[first.id], first.scale),
+		Size:     s.end,
+	}, true, nil
+}
+
+// key is how open temp files are registered: absolute, so Recover matches
+// a Writer whatever spelling of the folder each was given.
+func key(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
