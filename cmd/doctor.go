@@ -49,7 +49,7 @@ lists the traps that stop long-running processes. Exit 1 when a check fails.`,
 	}
 	f := c.Flags()
 	f.StringVarP(&cfgPath, "config", "c", "", "camshare config (default $XDG_CONFIG_HOME/camshare/config.yaml)")
-	f.StringVar(&ro.ConfigPath, "rclone-config", "", "rclone config file (default: rclone_config in the config, $RCLONE_CONFIG, rclone's default)")
+	ro.AddFlagsBesideConfig(f)
 	f.DurationVar(&timeout, "timeout", 10*time.Second, "time allowed for each network check")
 	f.BoolVar(&android, "android", false, "also list the Android checks when not detected")
 	return c

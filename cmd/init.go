@@ -86,7 +86,7 @@ func setupFromConfig(c *cobra.Command, g *globals, cfgPath string, ro remote.Opt
 	if ro.ConfigPath == "" {
 		ro.ConfigPath = cfg.RcloneConfig
 	}
-	ctx, err := remote.Setup(c.Context(), ro, log)
+	ctx, err := g.setupRemote(c.Context(), ro, log)
 	if err != nil {
 		return nil, nil, nil, err
 	}

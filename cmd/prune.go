@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/units"
 	"github.com/camshare/camshare/prune"
@@ -18,10 +17,11 @@ import (
 
 func newPruneCmd(g *globals) *cobra.Command {
 	var (
-		ro                                 remote.Options
-		local, keep, maxSize, seg, dir, nm string
-		minKeep                            int
-		force, asJSON, utc                 bool
+		ro     remote.Options
+		o      = prune.Options{Segment: 5 * time.Minute}
+		names  *schemeFlags
+		local  string
+		asJSON bool
 	)
 	c := &cobra.Command{
 		Use:   "prune REMOTE:FOLDER --keep 30d | --local DIR --keep 2d",
@@ -39,26 +39,13 @@ Whole day folders go with one purge each; files that are not segments
 			if (local == "") == (len(args) == 0) {
 				return usagef("prune: give either REMOTE:FOLDER or --local DIR")
 			}
-			o := prune.Options{MinKeep: minKeep, Force: force, DryRun: ro.DryRun}
-			var err error
-			if keep != "" {
-				if o.Keep, err = units.ParseDuration(keep); err != nil {
-					return usagef("--keep: %v", err)
-				}
-			}
-			if maxSize != "" {
-				if o.MaxSize, err = units.ParseSize(maxSize); err != nil {
-					return usagef("--max-size: %v", err)
-				}
-			}
-			if o.Segment, err = units.ParseDuration(seg); err != nil {
-				return usagef("--segment: %v", err)
-			}
+			o.DryRun = ro.DryRun
 			if local != "" && !c.Flags().Changed("layout") {
-				dir = "" // a local recording folder is flat
+				names.dir = "" // a local recording folder is flat
 			}
-			if o.Scheme, err = layout.New(nm, dir, utc); err != nil {
-				return usagef("%v", err)
+			var err error
+			if o.Scheme, err = names.scheme(); err != nil {
+				return err
 			}
 			if err := o.Check(); err != nil {
 				return usagef("prune: %v", err)
@@ -68,7 +55,7 @@ Whole day folders go with one purge each; files that are not segments
 				return usagef("%v", err)
 			}
 			o.Log = log
-			ctx, err := remote.Setup(c.Context(), ro, log)
+			ctx, err := g.setupRemote(c.Context(), ro, log)
 			if err != nil {
 				return err
 			}
@@ -107,15 +94,13 @@ Whole day folders go with one purge each; files that are not segments
 	}
 	f := c.Flags()
 	f.StringVar(&local, "local", "", "prune a local folder instead of a remote")
-	f.StringVar(&keep, "keep", "", "retention: delete segments older than this (90m, 36h, 30d, 4w)")
-	f.IntVar(&minKeep, "min-keep", 0, "always keep the newest N segments, whatever their age")
-	f.StringVar(&maxSize, "max-size", "", "cap the archive's size: delete oldest first until under it (20GB, 500MiB)")
-	f.StringVar(&seg, "segment", "5m", "segment length (--keep below it needs --force)")
-	f.BoolVar(&force, "force", false, "allow --keep below one segment length")
+	f.Var(units.DurationVar(&o.Keep), "keep", "retention: delete segments older than this (90m, 36h, 30d, 4w)")
+	f.IntVar(&o.MinKeep, "min-keep", 0, "always keep the newest N segments, whatever their age")
+	f.Var(units.SizeVar(&o.MaxSize), "max-size", "cap the archive's size: delete oldest first until under it (20GB, 500MiB)")
+	f.Var(units.DurationVar(&o.Segment), "segment", "segment length (--keep below it needs --force)")
+	f.BoolVar(&o.Force, "force", false, "allow --keep below one segment length")
 	f.BoolVar(&asJSON, "json", false, "print the result as JSON")
-	f.StringVar(&dir, "layout", layout.DefaultDir, "folder pattern below REMOTE:FOLDER (strftime)")
-	f.StringVar(&nm, "name", layout.DefaultName, "segment name pattern (strftime)")
-	f.BoolVar(&utc, "utc", false, "names are in UTC rather than the local zone")
+	names = addSchemeFlags(f, true)
 	ro.AddFlags(f)
 	return c
 }

@@ -131,3 +131,17 @@ func TestPruneUsage(t *testing.T) {
 		}
 	}
 }
+
+// -v shows rclone's own info lines in every command, not only in ship
+// (issue 9): here, rclone's "Deleted" line for each expired segment.
+func TestPruneVerboseShowsRcloneLines(t *testing.T) {
+	dir := t.TempDir()
+	seedFlat(t, dir)
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"-v", "prune", "--local", dir, "--keep", "2d"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "component=rclone") || !strings.Contains(errOut.String(), "Deleted") {
+		t.Fatalf("-v prune logged no rclone info lines:\n%s", errOut.String())
+	}
+}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/units"
 	"github.com/camshare/camshare/record"
 )
@@ -21,10 +20,8 @@ const passwordEnv = "CAMSHARE_RTSP_PASSWORD"
 // interrupted.
 func newRecordCmd(g *globals) *cobra.Command {
 	var (
-		o            record.Options
-		segment      string
-		name         string
-		utc          bool
+		o            = record.Options{Segment: 5 * time.Minute}
+		names        *schemeFlags
 		passwordFile string
 	)
 	c := &cobra.Command{
@@ -49,19 +46,13 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 			if o.Dir == "" {
 				return usagef("--dir is required")
 			}
-			d, err := units.ParseDuration(segment)
-			if err != nil {
-				return usagef("--segment: %v", err)
+			if o.Segment < time.Second {
+				return usagef("--segment %s is too short (minimum 1s)", units.FormatDuration(o.Segment))
 			}
-			if d < time.Second {
-				return usagef("--segment %s is too short (minimum 1s)", segment)
+			var err error
+			if o.Scheme, err = names.scheme(); err != nil {
+				return err
 			}
-			o.Segment = d
-			scheme, err := layout.New(name, layout.DefaultDir, utc)
-			if err != nil {
-				return usagef("--name: %v", err)
-			}
-			o.Scheme = scheme
 			if o.Transport != "tcp" && o.Transport != "udp" && o.Transport != "auto" {
 				return usagef("--transport %q: want tcp, udp or auto", o.Transport)
 			}
@@ -80,9 +71,8 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 	f := c.Flags()
 	f.StringVar(&o.URL, "url", "", "camera stream, rtsp://[user[:pass]@]host[:port]/path")
 	f.StringVar(&o.Dir, "dir", "", "folder for the segments (created if missing)")
-	f.StringVar(&segment, "segment", "5m", "segment length, aligned to the clock (e.g. 1m, 5m, 1h; at least 1s)")
-	f.StringVar(&name, "name", layout.DefaultName, "file name pattern (strftime, ending in .mp4)")
-	f.BoolVar(&utc, "utc", false, "name files in UTC instead of local time")
+	f.Var(units.DurationVar(&o.Segment), "segment", "segment length, aligned to the clock (e.g. 1m, 5m, 1h; at least 1s)")
+	names = addSchemeFlags(f, false)
 	f.StringVar(&o.Transport, "transport", "tcp", "RTSP transport: tcp, udp or auto")
 	f.StringVar(&o.Audio, "audio", "auto", "audio: auto (AAC kept, G.711 converted to AAC) or none")
 	f.StringVar(&passwordFile, "password-file", "", "read the camera password from this file (overrides the URL's; also "+passwordEnv+")")

@@ -59,11 +59,7 @@ The config is --config, else $XDG_CONFIG_HOME/camshare/config.yaml (write one wi
 	}
 	f := c.Flags()
 	f.StringVarP(&cfgPath, "config", "c", "", "camshare config (default $XDG_CONFIG_HOME/camshare/config.yaml)")
-	// rclone's flags, with its --config renamed: here --config is camshare's.
-	f.StringVar(&ro.ConfigPath, "rclone-config", "", "rclone config file (default: rclone_config in the config, $RCLONE_CONFIG, rclone's default)")
-	f.StringVar(&ro.BwLimit, "bwlimit", "", "upload bandwidth limit, rclone syntax (e.g. 512k or \"08:00,512k 19:00,off\")")
-	f.IntVar(&ro.Transfers, "transfers", 2, "uploads in parallel")
-	f.IntVar(&ro.LowLevelRetries, "low-level-retries", 3, "rclone's low level retries per request")
+	ro.AddFlagsBesideConfig(f, remote.FlagBwLimit, remote.FlagTransfers, remote.FlagLowLevelRetries)
 	f.DurationVar(&interval, "status-interval", 5*time.Second, "how often the status file is rewritten")
 	return c
 }

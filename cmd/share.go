@@ -102,7 +102,7 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 		return usagef("%v", err)
 	}
 	o.Log = log
-	ctx, err := remote.Setup(c.Context(), sf.ro, log)
+	ctx, err := g.setupRemote(c.Context(), sf.ro, log)
 	if err != nil {
 		return err
 	}

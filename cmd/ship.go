@@ -2,10 +2,10 @@ package cmd
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/units"
 	"github.com/camshare/camshare/ship"
@@ -13,11 +13,11 @@ import (
 
 func newShipCmd(g *globals) *cobra.Command {
 	var (
-		ro                                  remote.Options
-		dir, to, maxLocal, minFree, lay, nm string
-		rescan                              string
-		once, utc                           bool
-		withPage                            bool
+		ro       remote.Options
+		o        = ship.Options{Rescan: 30 * time.Second}
+		names    *schemeFlags
+		dir, to  string
+		withPage bool
 	)
 	c := &cobra.Command{
 		Use:   "ship --dir DIR --to REMOTE:FOLDER",
@@ -40,35 +40,23 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 			if dir == "" || to == "" {
 				return usagef("ship: --dir and --to are required")
 			}
-			o := ship.Options{Once: once}
+			if o.Rescan <= 0 {
+				return usagef("--rescan: want a duration such as 30s")
+			}
 			var err error
-			if maxLocal != "" {
-				if o.MaxLocal, err = units.ParseSize(maxLocal); err != nil {
-					return usagef("--max-local: %v", err)
-				}
-			}
-			if minFree != "" {
-				if o.MinFree, err = units.ParseSize(minFree); err != nil {
-					return usagef("--min-free: %v", err)
-				}
-			}
-			if o.Rescan, err = units.ParseDuration(rescan); err != nil || o.Rescan <= 0 {
-				return usagef("--rescan %q: want a duration such as 30s", rescan)
-			}
-			if o.Scheme, err = layout.New(nm, lay, utc); err != nil {
-				return usagef("%v", err)
+			if o.Scheme, err = names.scheme(); err != nil {
+				return err
 			}
 			log, err := g.logger()
 			if err != nil {
 				return usagef("%v", err)
 			}
 			o.Log = log
-			ro.Verbose = g.log.Verbose
 			// The folder first: it is checked without the network.
 			if err := ship.CheckDir(dir); err != nil {
 				return err
 			}
-			ctx, err := remote.Setup(c.Context(), ro, log)
+			ctx, err := g.setupRemote(c.Context(), ro, log)
 			if err != nil {
 				return err
 			}
@@ -93,13 +81,11 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 	f := c.Flags()
 	f.StringVar(&dir, "dir", "", "local folder the recorder writes to")
 	f.StringVar(&to, "to", "", "rclone remote and folder, REMOTE:FOLDER")
-	f.BoolVar(&once, "once", false, "ship what is there and exit (for cron); exit 1 if anything failed")
-	f.StringVar(&maxLocal, "max-local", "", "most bytes to keep waiting locally; oldest deleted beyond (e.g. 20GB)")
-	f.StringVar(&minFree, "min-free", "", "keep at least this much disk free; oldest waiting deleted below (e.g. 1GB)")
-	f.StringVar(&rescan, "rescan", "30s", "rescan the folder this often (catches missed file events)")
-	f.StringVar(&lay, "layout", layout.DefaultDir, "folder pattern below REMOTE:FOLDER (strftime)")
-	f.StringVar(&nm, "name", layout.DefaultName, "segment name pattern (strftime), as given to record")
-	f.BoolVar(&utc, "utc", false, "names are in UTC rather than the local zone, as given to record")
+	f.BoolVar(&o.Once, "once", false, "ship what is there and exit (for cron); exit 1 if anything failed")
+	f.Var(units.SizeVar(&o.MaxLocal), "max-local", "most bytes to keep waiting locally; oldest deleted beyond (e.g. 20GB)")
+	f.Var(units.SizeVar(&o.MinFree), "min-free", "keep at least this much disk free; oldest waiting deleted below (e.g. 1GB)")
+	f.Var(units.DurationVar(&o.Rescan), "rescan", "rescan the folder this often (catches missed file events)")
+	names = addSchemeFlags(f, true)
 	f.BoolVar(&withPage, "update-page", false, "keep the share page's live index (camshare share --page) up to date after each upload")
 	ro.AddFlags(f)
 	return c

@@ -34,13 +34,47 @@ type Options struct {
 	Verbose         bool   // -v also shows rclone's info lines
 }
 
-// AddFlags registers the rclone flags on a command.
+// Flag names one of rclone's flags that camshare offers.
+type Flag string
+
+const (
+	FlagDryRun          Flag = "dry-run"
+	FlagBwLimit         Flag = "bwlimit"
+	FlagTransfers       Flag = "transfers"
+	FlagLowLevelRetries Flag = "low-level-retries"
+)
+
+// AddFlags registers every rclone flag camshare offers, rclone's --config
+// among them.
 func (o *Options) AddFlags(f *pflag.FlagSet) {
-	f.StringVar(&o.ConfigPath, "config", "", "rclone config file (default $RCLONE_CONFIG or rclone's own default)")
-	f.BoolVar(&o.DryRun, "dry-run", false, "show what would be done, change nothing")
-	f.StringVar(&o.BwLimit, "bwlimit", "", "bandwidth limit, rclone syntax (e.g. 512k or \"08:00,512k 19:00,off\")")
-	f.IntVar(&o.Transfers, "transfers", 2, "uploads in parallel")
-	f.IntVar(&o.LowLevelRetries, "low-level-retries", 3, "rclone's low level retries per request")
+	o.addFlags(f, "config", FlagDryRun, FlagBwLimit, FlagTransfers, FlagLowLevelRetries)
+}
+
+// AddFlagsBesideConfig is for commands whose --config is camshare's own
+// file: rclone's becomes --rclone-config, and only the named flags are
+// offered. Each flag is still declared once, below.
+func (o *Options) AddFlagsBesideConfig(f *pflag.FlagSet, names ...Flag) {
+	o.addFlags(f, "rclone-config", names...)
+}
+
+func (o *Options) addFlags(f *pflag.FlagSet, configName string, names ...Flag) {
+	configHelp := "rclone config file (default $RCLONE_CONFIG or rclone's own default)"
+	if configName != "config" {
+		configHelp = "rclone config file (default: rclone_config in the config, $RCLONE_CONFIG, rclone's default)"
+	}
+	f.StringVar(&o.ConfigPath, configName, "", configHelp)
+	for _, name := range names {
+		switch name {
+		case FlagDryRun:
+			f.BoolVar(&o.DryRun, string(name), false, "show what would be done, change nothing")
+		case FlagBwLimit:
+			f.StringVar(&o.BwLimit, string(name), "", "upload bandwidth limit, rclone syntax (e.g. 512k or \"08:00,512k 19:00,off\")")
+		case FlagTransfers:
+			f.IntVar(&o.Transfers, string(name), 2, "uploads in parallel")
+		case FlagLowLevelRetries:
+			f.IntVar(&o.LowLevelRetries, string(name), 3, "rclone's low level retries per request")
+		}
+	}
 }
 
 var setupMu sync.Mutex
