@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -80,7 +79,7 @@ Whole day folders go with one purge each; files that are not segments
 				return usagef("prune: %v", err)
 			}
 			if asJSON {
-				if jerr := writeJSON(c, res, err); jerr != nil {
+				if jerr := writeJSON(c.OutOrStdout(), res.Report(err)); jerr != nil {
 					return jerr
 				}
 			} else {
@@ -120,34 +119,4 @@ func summary(r prune.Result) string {
 		s += fmt.Sprintf("; %d failed", len(r.Failed))
 	}
 	return s
-}
-
-// pruneJSON is the --json output; field names are stable for scripts.
-type pruneJSON struct {
-	DryRun       bool       `json:"dry_run"`
-	DeletedFiles int        `json:"deleted_files"`
-	DeletedBytes int64      `json:"deleted_bytes"`
-	Days         int        `json:"days"`
-	Oldest       *time.Time `json:"oldest,omitempty"`
-	Newest       *time.Time `json:"newest,omitempty"`
-	Failed       []string   `json:"failed"`
-	Seconds      float64    `json:"seconds"`
-	Error        string     `json:"error,omitempty"`
-}
-
-func writeJSON(c *cobra.Command, r prune.Result, runErr error) error {
-	out := pruneJSON{DryRun: r.DryRun, DeletedFiles: r.DeletedFiles, DeletedBytes: r.DeletedBytes,
-		Days: r.Days, Failed: r.Failed, Seconds: r.Took.Seconds()}
-	if out.Failed == nil {
-		out.Failed = []string{}
-	}
-	if !r.Oldest.IsZero() {
-		out.Oldest, out.Newest = &r.Oldest, &r.Newest
-	}
-	if runErr != nil {
-		out.Error = runErr.Error()
-	}
-	enc := json.NewEncoder(c.OutOrStdout())
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
 }

@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path"
@@ -147,9 +146,7 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 		if links == nil {
 			links = []share.Link{}
 		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(links); err != nil {
+		if err := writeJSON(stdout, links); err != nil {
 			return err
 		}
 	} else {

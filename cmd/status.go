@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -52,9 +51,7 @@ widget can alert:
 					OK       bool     `json:"ok"`
 					Problems []string `json:"problems"`
 				}{st, len(problems) == 0, append([]string{}, problems...)}
-				enc := json.NewEncoder(g.stdout)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(out); err != nil {
+				if err := writeJSON(g.stdout, out); err != nil {
 					return err
 				}
 			} else {
