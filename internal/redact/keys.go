@@ -6,11 +6,14 @@ import "strings"
 // credential: rclone's connection-string options (pass, password2, key,
 // secret_access_key, session_token, client_secret, sas_url, …) and the query
 // parameters cameras take credentials in (?pwd=, ?auth=, ?sig=).
-var secretHints = []string{"pass", "pwd", "secret", "token", "key", "auth", "sig", "cred", "session", "cookie", "private", "sas"}
+var secretHints = []string{"pass", "pwd", "secret", "token", "key", "auth", "signature", "cred", "session", "cookie", "private", "sas"}
 
 // IsSecretKey says whether a key's value is to be masked.
 func IsSecretKey(k string) bool {
 	k = strings.ToLower(k)
+	if k == "sig" { // S3 presigned links; "signal" is not a secret
+		return true
+	}
 	for _, h := range secretHints {
 		if strings.Contains(k, h) {
 			return true
