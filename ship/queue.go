@@ -140,6 +140,18 @@ func (q *queue) take(name, reason string) bool {
 	return false
 }
 
+// largest is the size of the biggest waiting segment: what the recorder
+// needs room for to write the next one.
+func (q *queue) largest() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var n int64
+	for _, it := range q.items {
+		n = max(n, it.size)
+	}
+	return n
+}
+
 func (q *queue) summary() (n int, bytes int64, first string, start time.Time) {
 	q.mu.Lock()
 	defer q.mu.Unlock()

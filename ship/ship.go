@@ -62,7 +62,8 @@ type Stats struct {
 	LastShipped time.Time // when the last segment was verified on its remote
 	Shipped     int       // segments moved (or found already there) since start
 	Failed      int       // segments given up on (unreadable, or --once could not ship them)
-	Dropped     int       // segments deleted unshipped by --max-local / --min-free
+	Dropped     int       // segments deleted unshipped by --max-local / --min-free (only while their remote fails)
+	DropReason  string    // why the last one was
 	Outage      bool      // some remote is failing right now
 }
 
