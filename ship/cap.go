@@ -32,6 +32,9 @@ func (s *Shipper) enforceCap() {
 			continue
 		}
 		total -= c.it.size
+		// Marked first so a rescan between take and the delete cannot
+		// queue it again.
+		c.src.markBad(c.it.name)
 		if c.src.q.take(c.it.name, reason) {
 			s.drop(c.src, c.it.name, c.it.size, reason)
 		}
@@ -80,8 +83,10 @@ func (s *Shipper) overCap(src *source, total int64) (reason string, over bool) {
 // drop deletes a segment that will not be shipped.
 func (s *Shipper) drop(src *source, name string, size int64, reason string) {
 	path := filepath.Join(src.Dir, name)
-	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
-		s.log.Error("cannot delete segment to free space", "file", path, "err", err)
+	if err := os.Remove(path); err != nil {
+		if !os.IsNotExist(err) { // else someone else deleted it: not ours to count
+			s.log.Error("cannot delete segment to free space", "file", path, "err", err)
+		}
 		return
 	}
 	s.count(func(st *Stats) { st.Dropped++; st.DropReason = reason })

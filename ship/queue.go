@@ -1,6 +1,7 @@
 package ship
 
 import (
+	"context"
 	"sort"
 	"sync"
 	"time"
@@ -54,6 +55,16 @@ func (q *queue) add(name string, start time.Time, size int64) bool {
 	default:
 	}
 	return true
+}
+
+// waitForMore blocks until something is added or ctx ends (false).
+func (q *queue) waitForMore(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-q.wake:
+		return true
+	}
 }
 
 // next marks the oldest segment in flight and returns a copy of it.
