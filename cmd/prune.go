@@ -3,8 +3,6 @@ package cmd
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -58,20 +56,12 @@ Whole day folders go with one purge each; files that are not segments
 			if err != nil {
 				return err
 			}
-			spec := ""
 			if len(args) == 1 {
-				spec = args[0]
-			} else {
-				abs, err := filepath.Abs(local)
-				if err != nil {
-					return err
-				}
-				if st, err := os.Stat(abs); err != nil || !st.IsDir() {
-					return fmt.Errorf("--local %q is not a folder", local)
-				}
-				spec = ":local:" + abs
+				o.Dest, err = remote.Open(ctx, args[0])
+			} else if o.Dest, err = remote.OpenLocal(ctx, local); err != nil {
+				err = fmt.Errorf("--local: %w", err)
 			}
-			if o.Dest, err = remote.Open(ctx, spec); err != nil {
+			if err != nil {
 				return err
 			}
 			res, err := prune.Run(ctx, o)

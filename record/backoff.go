@@ -1,32 +1,32 @@
 package record
 
 import (
-	"math/rand/v2"
+	"errors"
 	"time"
+
+	"github.com/camshare/camshare/internal/backoff"
 )
 
-// backoff paces reconnects: capped exponential with jitter, so a camera that
-// is rebooting is retried soon, a dead one costs nothing, and several
-// recorders behind one flaky Wi-Fi link do not retry in lockstep.
-type backoff struct {
-	min, max time.Duration
-	cur      time.Duration
+// reconnects paces reconnects with camshare's one retry policy: a camera that
+// streamed before and stops answering is probed every couple of seconds, so
+// recording resumes soon after it is back; one that refuses (401, 404) or was
+// never reached backs off to max.
+type reconnects struct{ b *backoff.Backoff }
+
+func newBackoff(min, max time.Duration) *reconnects {
+	p := backoff.Default
+	p.Min, p.Max = min, max
+	return &reconnects{backoff.New(p)}
 }
 
-func newBackoff(min, max time.Duration) *backoff {
-	return &backoff{min: min, max: max}
-}
-
-// next is the wait before the next attempt: the nominal delay (doubling
-// from min up to max) scaled by a random factor in [0.5, 1.0].
-func (b *backoff) next() time.Duration {
-	if b.cur == 0 {
-		b.cur = b.min
-	} else {
-		b.cur = min(b.cur*2, b.max)
+// next is the wait before the next attempt after err.
+func (r *reconnects) next(err error) time.Duration {
+	var refused *explained
+	if isPermanent(err) || errors.As(err, &refused) {
+		return r.b.Next(backoff.Failed)
 	}
-	return time.Duration(float64(b.cur) * (0.5 + 0.5*rand.Float64()))
+	return r.b.Next(backoff.Unreachable)
 }
 
-// reset starts over after a connection that worked.
-func (b *backoff) reset() { b.cur = 0 }
+// reset is called once a connection works.
+func (r *reconnects) reset() { r.b.Succeeded() }

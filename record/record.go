@@ -262,7 +262,7 @@ func (c *config) loop(ctx context.Context) error {
 				return fmt.Errorf("camera %s was never reached: %v", c.safeURL(), lastErr)
 			}
 			return nil
-		case <-time.After(bo.next()):
+		case <-time.After(bo.next(err)):
 		}
 	}
 }

@@ -97,13 +97,18 @@ func TestOnceFailsKeepsFiles(t *testing.T) {
 	}
 }
 
-// A missing or unreadable folder is one clear line from New.
+// An unreadable folder, or a file in its place, is one clear line from
+// New; a missing one is waited for by Run (issue 11 #8), except with --once.
 func TestFolderErrors(t *testing.T) {
 	ctx := setup(t)
 	dest := open(t, ctx, t.TempDir())
 	missing := filepath.Join(t.TempDir(), "nope")
-	if _, err := New(Options{Sources: []Source{{Dir: missing, Dest: dest}}}); err == nil || !strings.Contains(err.Error(), "does not exist") {
-		t.Errorf("missing folder: %v", err)
+	s, err := New(Options{Sources: []Source{{Dir: missing, Dest: dest}}, Once: true})
+	if err != nil {
+		t.Fatalf("missing folder refused by New: %v", err)
+	}
+	if err := s.Run(ctx); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing folder with --once: %v", err)
 	}
 	file := filepath.Join(t.TempDir(), "f")
 	os.WriteFile(file, nil, 0o644)

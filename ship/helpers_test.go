@@ -70,6 +70,7 @@ func segment(t testing.TB, dir string, sc *layout.Scheme, i int, size int) (stri
 	name := sc.Name(base.Add(time.Duration(i) * time.Minute))
 	data := make([]byte, size)
 	rand.Read(data)
+	copy(data[4:], "ftyp") // every segment starts with an ISO-BMFF ftyp box
 	tmp := filepath.Join(dir, sc.TempName(name))
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
 		t.Fatal(err)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/hash"
@@ -37,14 +36,9 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 	if err != nil {
 		return "", false, err
 	}
-	want, err := s.scheme.RemotePath(name)
-	if err != nil {
-		return "", false, err
-	}
 	for n := 0; n < maxCollisions; n++ {
-		remote = want
-		if n > 0 {
-			remote = path.Join(path.Dir(want), s.scheme.Unique(name, n))
+		if remote, err = s.scheme.CollisionPath(name, n); err != nil {
+			return "", false, err
 		}
 		existing, err := src.Dest.NewObject(ctx, remote)
 		if errors.Is(err, fs.ErrorObjectNotFound) {

@@ -8,14 +8,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camshare/camshare/internal/backoff"
 	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
 func fastBackoff(t *testing.T) {
-	old := defaultBackoff
-	defaultBackoff = backoff{First: 50 * time.Millisecond, Max: 300 * time.Millisecond}
-	t.Cleanup(func() { defaultBackoff = old })
+	old := retryPolicy
+	retryPolicy = backoff.Policy{Probe: 100 * time.Millisecond, Min: 50 * time.Millisecond, Max: 300 * time.Millisecond}
+	t.Cleanup(func() { retryPolicy = old })
 }
 
 // remoteNames lists every file below root, relative, sorted.

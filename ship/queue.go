@@ -1,6 +1,7 @@
 package ship
 
 import (
+	"context"
 	"sort"
 	"sync"
 	"time"
@@ -54,6 +55,16 @@ func (q *queue) add(name string, start time.Time, size int64) bool {
 	default:
 	}
 	return true
+}
+
+// waitForMore blocks until something is added or ctx ends (false).
+func (q *queue) waitForMore(ctx context.Context) bool {
+	select {
+	case <-ctx.Done():
+		return false
+	case <-q.wake:
+		return true
+	}
 }
 
 // next marks the oldest segment in flight and returns a copy of it.
@@ -138,6 +149,18 @@ func (q *queue) take(name, reason string) bool {
 		return true
 	}
 	return false
+}
+
+// largest is the size of the biggest waiting segment: what the recorder
+// needs room for to write the next one.
+func (q *queue) largest() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var n int64
+	for _, it := range q.items {
+		n = max(n, it.size)
+	}
+	return n
 }
 
 func (q *queue) summary() (n int, bytes int64, first string, start time.Time) {

@@ -62,7 +62,9 @@ type Stats struct {
 	LastShipped time.Time // when the last segment was verified on its remote
 	Shipped     int       // segments moved (or found already there) since start
 	Failed      int       // segments given up on (unreadable, or --once could not ship them)
-	Dropped     int       // segments deleted unshipped by --max-local / --min-free
+	Dropped     int       // segments deleted unshipped by --max-local / --min-free (only while their remote fails)
+	DropReason  string    // why the last one was
+	Skipped     int       // files with a segment's name that are not footage (junk, symlinks, bad names), warned about once
 	Outage      bool      // some remote is failing right now
 }
 
@@ -73,7 +75,6 @@ type Shipper struct {
 	log     *slog.Logger
 	sources []*source
 	slots   chan struct{} // uploads in flight across cameras (rclone --transfers)
-	backoff backoff
 
 	mu       sync.Mutex // guards stats and firstErr
 	stats    Stats
@@ -81,8 +82,9 @@ type Shipper struct {
 }
 
 // New checks the options; nothing touches the disk or the network until Run
-// except a look at each folder, so a missing or unreadable one is reported
-// up front as one line.
+// except a look at each folder, so an unreadable one (or a file where the
+// folder should be) is reported up front as one line. A folder that does not
+// exist yet is waited for by Run: ship may start before record.
 func New(o Options) (*Shipper, error) {
 	if len(o.Sources) == 0 {
 		return nil, errors.New("ship: no sources")
@@ -96,12 +98,12 @@ func New(o Options) (*Shipper, error) {
 	if o.Log == nil {
 		o.Log = logging.Discard()
 	}
-	s := &Shipper{o: o, scheme: o.Scheme, log: o.Log, backoff: defaultBackoff}
+	s := &Shipper{o: o, scheme: o.Scheme, log: o.Log}
 	for _, src := range o.Sources {
 		if src.Dest == nil {
 			return nil, fmt.Errorf("ship: source %q has no remote", src.Dir)
 		}
-		if err := CheckDir(src.Dir); err != nil {
+		if err := CheckDir(src.Dir); err != nil && !errors.Is(err, errNoDir) {
 			return nil, err
 		}
 		s.sources = append(s.sources, newSource(src))
@@ -109,13 +111,16 @@ func New(o Options) (*Shipper, error) {
 	return s, nil
 }
 
+// errNoDir: the folder is not there (yet): Run waits for it.
+var errNoDir = errors.New("does not exist")
+
 // CheckDir turns the usual mistakes with a recording folder (missing, not
 // a folder, unreadable) into one clear line. New calls it for every source.
 func CheckDir(dir string) error {
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("folder %q does not exist", dir)
+		return fmt.Errorf("folder %q %w", dir, errNoDir)
 	case errors.Is(err, os.ErrPermission):
 		return fmt.Errorf("folder %q: permission denied", dir)
 	case err != nil:

@@ -81,7 +81,8 @@ func TestTempNeverShipped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range 20 { // written slowly, over many rescans
+	f.WriteString("\x00\x00\x00\x18ftypisom") // as every segment starts
+	for i := range 20 {                       // written slowly, over many rescans
 		fmt.Fprintf(f, "fragment %d\n", i)
 		time.Sleep(50 * time.Millisecond)
 	}

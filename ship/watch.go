@@ -49,7 +49,11 @@ func (s *Shipper) watch(ctx context.Context) {
 				continue
 			}
 			if src := byDir[filepath.Dir(ev.Name)]; src != nil {
-				if src.offer(s.scheme, filepath.Base(ev.Name)) {
+				queued, skipped := src.offer(s.scheme, filepath.Base(ev.Name), s.log)
+				if skipped {
+					s.count(func(st *Stats) { st.Skipped++ })
+				}
+				if queued {
 					s.enforceCap()
 				}
 			}
@@ -65,8 +69,12 @@ func (s *Shipper) watch(ctx context.Context) {
 
 func (s *Shipper) rescan() {
 	for _, src := range s.sources {
-		if err := src.scan(s.scheme); err != nil {
+		skipped, err := src.scan(s.scheme, s.log)
+		if err != nil {
 			s.log.Warn("cannot read folder", "camera", src.Name, "dir", src.Dir, "err", err)
+		}
+		if skipped > 0 {
+			s.count(func(st *Stats) { st.Skipped += skipped })
 		}
 	}
 	s.enforceCap()

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"path"
 	"testing"
 	"time"
 )
@@ -128,4 +129,20 @@ func FuzzTime(f *testing.F) {
 			t.Fatalf("parsed %q (%v) but no remote path: %v", name, at, err)
 		}
 	})
+}
+
+func TestCollisionPath(t *testing.T) {
+	s, err := New(DefaultName, DefaultDir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := s.Name(time.Date(2024, 3, 23, 10, 58, 0, 0, time.UTC))
+	want, _ := s.RemotePath(name)
+	if got, _ := s.CollisionPath(name, 0); got != want {
+		t.Errorf("n=0: %q, want %q", got, want)
+	}
+	got, err := s.CollisionPath(name, 2)
+	if err != nil || path.Dir(got) != path.Dir(want) || path.Base(got) != s.Unique(name, 2) {
+		t.Errorf("n=2: %q %v, want %s beside %q", got, err, s.Unique(name, 2), want)
+	}
 }

@@ -28,9 +28,10 @@ func New(w io.Writer, o Options) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
 	switch strings.ToLower(o.Format) {
 	case "", "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(scrubbing{slog.NewTextHandler(w, opts)}), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		opts.ReplaceAttr = readableDurations
+		return slog.New(scrubbing{slog.NewJSONHandler(w, opts)}), nil
 	default:
 		return nil, fmt.Errorf("--log-format %q: want text or json", o.Format)
 	}

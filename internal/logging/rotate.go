@@ -47,8 +47,14 @@ func OpenRotating(path string, maxSize int64, keep int) (*RotatingFile, error) {
 }
 
 func (r *RotatingFile) open() error {
-	f, err := os.OpenFile(r.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	// 0600: log lines name cameras, folders and remotes.
+	f, err := os.OpenFile(r.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
+		return fmt.Errorf("--log-file: %v", err)
+	}
+	// A file made by an older version (or by hand) is tightened too.
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
 		return fmt.Errorf("--log-file: %v", err)
 	}
 	st, err := f.Stat()

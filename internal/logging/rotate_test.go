@@ -69,3 +69,30 @@ func TestRotatingFileAppendsAcrossRestarts(t *testing.T) {
 		t.Fatalf("got %q", b)
 	}
 }
+
+// TestLogFileIsPrivate: issue 11 #16, log lines name cameras and remotes,
+// so the file is 0600 whatever the umask, also one that existed before.
+func TestLogFileIsPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "camshare.log")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenRotating(path, 100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	log, _ := New(r, Options{})
+	for i := 0; i < 10; i++ { // rotate at least once
+		log.Info("line", "n", i)
+	}
+	for _, p := range []string{path, path + ".1"} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := st.Mode().Perm(); perm != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", p, perm)
+		}
+	}
+}

@@ -245,6 +245,9 @@ func open(ctx context.Context, spec string) (fs.Fs, error) {
 	if err != nil {
 		return nil, fmt.Errorf("remote %q: %v", Printable(spec), err)
 	}
+	if parsed.Name == "" && !explicitLocal(spec) {
+		return nil, bareWord(spec)
+	}
 	if parsed.Name != "" && !strings.HasPrefix(parsed.Name, ":") {
 		if _, ok := config.LoadedData().GetValue(parsed.Name, "type"); !ok {
 			if os.Getenv(envRemoteType(parsed.Name)) == "" {
@@ -265,6 +268,18 @@ func open(ctx context.Context, spec string) (fs.Fs, error) {
 // envRemoteType is rclone's env-var way to define a remote without a file.
 func envRemoteType(name string) string {
 	return "RCLONE_CONFIG_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")) + "_TYPE"
+}
+
+// bareWord: issue 11 #5, "--to gdrive" (colon forgotten) silently filled
+// ./gdrive/ with footage.
+func bareWord(spec string) error {
+	names := config.LoadedData().GetSectionList()
+	sort.Strings(names)
+	known := "no remotes are configured"
+	if len(names) > 0 {
+		known = "configured remotes: " + strings.Join(names, ", ")
+	}
+	return fmt.Errorf("%q is neither REMOTE:FOLDER nor an explicit local path (write ./%s for a folder here; %s)", spec, strings.TrimSuffix(spec, "/"), known)
 }
 
 func unknownRemote(name string) error {

@@ -100,3 +100,31 @@ func TestOpenIsFolder(t *testing.T) {
 		t.Fatalf("root = %q", f.Root())
 	}
 }
+
+// TestBareWordRefused: issue 11 #5, "--to gdrive" (a remote name without
+// its colon) silently moved footage into ./gdrive/ with rc 0. A local
+// folder must be written as one (/…, ./…); a bare word names the remotes.
+func TestBareWordRefused(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "rclone.conf")
+	if err := os.WriteFile(conf, []byte("[gdrive]\ntype = local\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, err := Setup(context.Background(), Options{ConfigPath: conf}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	_, err = Open(ctx, "justafolder")
+	if err == nil || !strings.Contains(err.Error(), "./justafolder") || !strings.Contains(err.Error(), "gdrive") {
+		t.Fatalf("bare word: %v, want a refusal naming ./justafolder and the remote gdrive", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "justafolder")); !os.IsNotExist(err) {
+		t.Errorf("the folder was made: %v", err)
+	}
+	for _, ok := range []string{"./here", filepath.Join(dir, "abs"), "gdrive:cam"} {
+		if _, err := Open(ctx, ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+}

@@ -38,7 +38,11 @@ func Report(w io.Writer, s State, now time.Time, problems []string) {
 	if sh.Outage {
 		fmt.Fprint(w, ", REMOTE UNREACHABLE")
 	}
-	fmt.Fprintf(w, "; shipped %d, failed %d, dropped %d\n", sh.Shipped, sh.Failed, sh.Dropped)
+	fmt.Fprintf(w, "; shipped %d, failed %d, dropped %d", sh.Shipped, sh.Failed, sh.Dropped)
+	if sh.DropReason != "" {
+		fmt.Fprintf(w, " (to stay within %s)", sh.DropReason)
+	}
+	fmt.Fprintln(w)
 	if !sh.LastUpload.IsZero() {
 		fmt.Fprintf(w, "  last upload: %s (%s ago)\n", sh.LastUploadFile, round(now.Sub(sh.LastUpload)))
 	}

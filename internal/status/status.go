@@ -59,7 +59,8 @@ type Ship struct {
 	LastUploadFile string    `json:"last_upload_file,omitempty"`
 	Shipped        int       `json:"shipped"`
 	Failed         int       `json:"failed"`
-	Dropped        int       `json:"dropped"`
+	Dropped        int       `json:"dropped"`               // deleted unshipped (only while the remote fails)
+	DropReason     string    `json:"drop_reason,omitempty"` // why the last one was
 	Outage         bool      `json:"outage"`
 	LastError      string    `json:"last_error,omitempty"`
 }

@@ -73,4 +73,5 @@ func fillShipStatus(st *status.Ship, sh statser, scheme *layout.Scheme) {
 		st.LastUpload = x.LastShipped
 	}
 	st.Shipped, st.Failed, st.Dropped, st.Outage = x.Shipped, x.Failed, x.Dropped, x.Outage
+	st.DropReason = x.DropReason
 }
