@@ -5,7 +5,6 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -44,18 +43,9 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
   camshare record --url rtsp://admin@cam/stream --password-file ~/.campw --dir ~/rec --segment 1m --utc`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			if o.URL == "" {
-				return usagef("--url is required (rtsp://[user:pass@]host[:port]/path)")
-			}
-			if o.Dir == "" {
-				return usagef("--dir is required")
-			}
 			d, err := units.ParseDuration(segment)
 			if err != nil {
 				return usagef("--segment: %v", err)
-			}
-			if d < time.Second {
-				return usagef("--segment %s is too short (minimum 1s)", segment)
 			}
 			o.Segment = d
 			scheme, err := layout.New(name, layout.DefaultDir, utc)
@@ -63,11 +53,8 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 				return usagef("--name: %v", err)
 			}
 			o.Scheme = scheme
-			if o.Transport != "tcp" && o.Transport != "udp" && o.Transport != "auto" {
-				return usagef("--transport %q: want tcp, udp or auto", o.Transport)
-			}
-			if o.Audio != "auto" && o.Audio != "none" {
-				return usagef("--audio %q: want auto or none", o.Audio)
+			if err := record.CheckOptions(o); err != nil {
+				return usagef("%v", err)
 			}
 			if o.Password, err = readPassword(passwordFile); err != nil {
 				return err
@@ -82,7 +69,7 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 	f := c.Flags()
 	f.StringVar(&o.URL, "url", "", "camera stream, rtsp://[user[:pass]@]host[:port]/path")
 	f.StringVar(&o.Dir, "dir", "", "folder for the segments (created if missing)")
-	f.StringVar(&segment, "segment", "5m", "segment length, aligned to the clock (e.g. 1m, 5m, 1h; at least 1s)")
+	f.StringVar(&segment, "segment", "5m", "segment length in whole seconds, aligned to the clock (e.g. 1m, 5m; 1s to 1h)")
 	f.StringVar(&name, "name", layout.DefaultName, "file name pattern (strftime, ending in .mp4)")
 	f.BoolVar(&utc, "utc", false, "name files in UTC instead of local time")
 	f.StringVar(&o.Transport, "transport", "tcp", "RTSP transport: tcp, udp or auto")
