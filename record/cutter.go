@@ -2,6 +2,7 @@ package record
 
 import (
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
@@ -43,6 +44,7 @@ type unit struct {
 type audioOut struct {
 	rate  int // timescale
 	codec fmp4.Codec
+	drops *atomic.Int64 // audio the source dropped (nil: it never drops)
 }
 
 // openSeg is one segment being written.
@@ -91,6 +93,7 @@ type cutter struct {
 
 	lateAudio  int // audio dropped because it arrived after its segment closed
 	failedOpen bool
+	drops      int64 // the source's dropped audio, as last reported
 }
 
 func newCutter(c *config, log *slog.Logger, v *videoTrack, a *audioOut, onFirst func()) *cutter {
@@ -122,6 +125,7 @@ func (k *cutter) run(units <-chan unit) {
 			}
 			break
 		}
+		k.reportDrops()
 	}
 	k.closeAll()
 	if k.lateAudio > 0 {
@@ -201,6 +205,18 @@ func (k *cutter) onVideo(u unit) {
 	}
 	for len(k.olds) > 0 && pos >= k.olds[0].closeBy {
 		k.finishOld(-1)
+	}
+}
+
+// reportDrops emits the source's count of dropped audio when it grew; here,
+// on the cutter's goroutine, events stay one call at a time.
+func (k *cutter) reportDrops() {
+	if k.audio == nil || k.audio.drops == nil {
+		return
+	}
+	if n := k.audio.drops.Load(); n != k.drops {
+		k.drops = n
+		k.c.emit(Event{Kind: AudioDropped, Time: time.Now(), Dropped: n})
 	}
 }
 

@@ -56,6 +56,9 @@ const (
 	SegmentClosed
 	// Recovered: a leftover temp file from an earlier run was made valid.
 	Recovered
+	// AudioDropped: audio was dropped because transcoding fell far behind
+	// (Dropped counts the packets of this connection so far).
+	AudioDropped
 )
 
 func (k EventKind) String() string {
@@ -68,6 +71,8 @@ func (k EventKind) String() string {
 		return "segment-closed"
 	case Recovered:
 		return "recovered"
+	case AudioDropped:
+		return "audio-dropped"
 	}
 	return fmt.Sprintf("event(%d)", int(k))
 }
@@ -78,6 +83,7 @@ type Event struct {
 	Time    time.Time
 	Segment *segment.Info // for SegmentClosed/Recovered
 	Err     error         // for Disconnected (redacted)
+	Dropped int64         // for AudioDropped
 }
 
 // DefaultSegment is the segment length when Options.Segment is zero.
