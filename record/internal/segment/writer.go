@@ -6,6 +6,18 @@
 // soon as it is complete, so a killed process loses at most that much. Close
 // patches the true durations into the moov, fsyncs, renames to the closed
 // name and fsyncs the folder: a *.mp4 in the folder is always complete.
+//
+// The init (ftyp+moov, sample entries) is mediacommon's fmp4.Init, amended
+// (init.go: an mehd to patch the duration in place, hvc1 for Apple, the
+// creation time). Fragments are written here instead of with mediacommon's
+// fmp4.Part, measured (BenchmarkFragment, one second of a 640x360 15 fps
+// camera with AAC): 1.3 µs and no allocation per fragment here, 230 µs,
+// 269 kB and 1,569 allocations with Part.Marshal (a box library working by
+// reflection, an mdat copied together, seeks to fix offsets). That would
+// roughly double the recorder's garbage per second of video (and so its
+// GC cycles) for one write per fragment either way; the fragment code is
+// 116 lines, and the crash recovery (scan.go) has to read the same boxes
+// anyway.
 package segment
 
 import (
