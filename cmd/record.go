@@ -3,6 +3,7 @@ package cmd
 import (
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -40,24 +41,12 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
   camshare record --url rtsp://admin@cam/stream --password-file ~/.campw --dir ~/rec --segment 1m --utc`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			if o.URL == "" {
-				return usagef("--url is required (rtsp://[user:pass@]host[:port]/path)")
-			}
-			if o.Dir == "" {
-				return usagef("--dir is required")
-			}
-			if o.Segment < time.Second {
-				return usagef("--segment %s is too short (minimum 1s)", units.FormatDuration(o.Segment))
-			}
 			var err error
 			if o.Scheme, err = names.scheme(); err != nil {
 				return err
 			}
-			if o.Transport != "tcp" && o.Transport != "udp" && o.Transport != "auto" {
-				return usagef("--transport %q: want tcp, udp or auto", o.Transport)
-			}
-			if o.Audio != "auto" && o.Audio != "none" {
-				return usagef("--audio %q: want auto or none", o.Audio)
+			if err := record.CheckOptions(o); err != nil {
+				return usagef("%v", err)
 			}
 			if o.Password, err = readPassword(passwordFile); err != nil {
 				return err
@@ -65,13 +54,14 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 			if o.Log, err = g.logger(); err != nil {
 				return err
 			}
+			oneProcessor()
 			return record.Run(c.Context(), o)
 		},
 	}
 	f := c.Flags()
 	f.StringVar(&o.URL, "url", "", "camera stream, rtsp://[user[:pass]@]host[:port]/path")
 	f.StringVar(&o.Dir, "dir", "", "folder for the segments (created if missing)")
-	f.Var(units.DurationVar(&o.Segment), "segment", "segment length, aligned to the clock (e.g. 1m, 5m, 1h; at least 1s)")
+	f.Var(units.DurationVar(&o.Segment), "segment", "segment length in whole seconds, aligned to the clock (e.g. 1m, 5m; 1s to 1h)")
 	names = addSchemeFlags(f, false)
 	f.StringVar(&o.Transport, "transport", "tcp", "RTSP transport: tcp, udp or auto")
 	f.StringVar(&o.Audio, "audio", "auto", "audio: auto (AAC kept, G.711 converted to AAC) or none")
@@ -81,6 +71,19 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 	c.MarkFlagDirname("dir")
 	c.MarkFlagFilename("password-file")
 	return c
+}
+
+// oneProcessor runs one camera's recorder on one Go processor (unless the
+// user set GOMAXPROCS). The work is a copy that needs a few percent of one
+// core; with more processors the runtime wakes a second thread at each
+// hand-off between the camera reader and the writer. Measured on a 640x360
+// 15 fps camera, 60 s side by side: 351 → 288 ms CPU, context switches
+// 4904 → 3202 (perf stat). camshare run, which records many cameras,
+// keeps them all.
+func oneProcessor() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(1)
+	}
 }
 
 // readPassword takes the camera password from --password-file (first line)

@@ -16,9 +16,13 @@ import (
 )
 
 // g711Backlog is how much G.711 audio (bytes = samples at 8 kHz) may wait
-// for the transcoder: three seconds. Beyond that audio is dropped, never the
-// video.
-const g711Backlog = 3 * 8000
+// for the transcoder: 30 s (240 kB at most, only while it lags). Beyond
+// that audio is dropped, never the video. Three seconds used to be the
+// bound, and a camera that froze for 5 s and then sent what it had
+// buffered, or a phone busy for a few seconds, lost audio (issue 11 #15):
+// the transcoder runs at ~100x real time, so any backlog a camera or a
+// busy machine makes is worked off within a fraction of a second.
+const g711Backlog = 30 * 8000
 
 // g711Batch: the worker is woken once a second of samples (8 AAC frames)
 // is queued, not for every 20 ms packet: each wake-up costs more
@@ -40,7 +44,7 @@ type audioSource struct {
 	stopped bool
 	wake    chan struct{}
 	done    sync.WaitGroup
-	drops   atomic.Int64 // packets or units dropped because the queue was full
+	drops   atomic.Int64 // G.711 packets dropped because the queue was full
 	warned  atomic.Bool
 	log     *slog.Logger
 }
@@ -79,10 +83,9 @@ func pickAudio(desc *description.Session, log *slog.Logger) (src *audioSource, s
 				if err != nil {
 					return nil, nil, err
 				}
-				return &audioSource{media: m, forma: f, log: log, g711: t,
-					wake: make(chan struct{}, 1),
-					out:  &audioOut{rate: t.SampleRate(), codec: &fmp4.CodecMPEG4Audio{Config: t.Config()}},
-				}, nil, nil
+				a := &audioSource{media: m, forma: f, log: log, g711: t, wake: make(chan struct{}, 1)}
+				a.out = &audioOut{rate: t.SampleRate(), codec: &fmp4.CodecMPEG4Audio{Config: t.Config()}, drops: &a.drops}
+				return a, nil, nil
 			default:
 				skipped = append(skipped, f.Codec())
 			}
@@ -93,7 +96,9 @@ func pickAudio(desc *description.Session, log *slog.Logger) (src *audioSource, s
 
 // attach registers the RTP callback (after Setup) and starts the worker.
 // RTP callbacks run on gortsplib's reader goroutine: they only unpack and
-// enqueue, dropping audio rather than waiting when the queue is full.
+// queue. AAC units wait for room in units as video does (the cutter never
+// waits on the network, so this is brief); G.711 waits in the worker's
+// backlog, and only beyond it is dropped.
 func (a *audioSource) attach(c *gortsplib.Client, units chan<- unit) error {
 	switch f := a.forma.(type) {
 	case *format.MPEG4Audio:
@@ -111,12 +116,7 @@ func (a *audioSource) attach(c *gortsplib.Client, units chan<- unit) error {
 				return
 			}
 			for i, au := range aus {
-				u := unit{audio: true, pts: pts + int64(i)*mpeg4audio.SamplesPerAccessUnit, data: au, dur: mpeg4audio.SamplesPerAccessUnit}
-				select {
-				case units <- u:
-				default:
-					a.dropped()
-				}
+				units <- unit{audio: true, pts: pts + int64(i)*mpeg4audio.SamplesPerAccessUnit, data: au, dur: mpeg4audio.SamplesPerAccessUnit}
 			}
 		})
 	case *format.G711:
@@ -229,7 +229,8 @@ func (a *audioSource) stop() {
 	}
 }
 
-// dropped counts a dropped packet, with one warning when it starts.
+// dropped counts a dropped packet (the cutter reports the count as an
+// event), with one warning when it starts.
 func (a *audioSource) dropped() {
 	a.drops.Add(1)
 	if !a.warned.Swap(true) {

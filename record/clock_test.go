@@ -1,6 +1,7 @@
 package record
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -101,7 +102,7 @@ func TestBackoff(t *testing.T) {
 	b := newBackoff(time.Second, 30*time.Second)
 	var last time.Duration
 	for i := 0; i < 12; i++ {
-		d := b.next()
+		d := b.next(errors.New("connection refused")) // never reached: backs off to max
 		nominal := min(time.Second<<i, 30*time.Second)
 		if d < nominal/2 || d > nominal {
 			t.Fatalf("attempt %d: %v outside [%v, %v]", i, d, nominal/2, nominal)
@@ -112,7 +113,7 @@ func TestBackoff(t *testing.T) {
 		t.Fatalf("not capped near 30s: %v", last)
 	}
 	b.reset()
-	if d := b.next(); d > time.Second {
+	if d := b.next(errors.New("connection refused")); d > time.Second {
 		t.Fatalf("after reset: %v", d)
 	}
 }

@@ -26,13 +26,24 @@ const wakeInterval = 500 * time.Millisecond
 // time anchors the wall clock.
 type coalescingConn struct {
 	net.Conn
-	on      *atomic.Bool
+	link    *link
 	last    time.Time // start of the previous read
 	drained bool      // the previous read emptied the socket
+	head    []byte    // the first bytes the server sent, up to len(httpReply)
 }
 
+// link is what the session and its camera connection share.
+type link struct {
+	coalesce atomic.Bool // read in gulps (on once the first picture is in)
+	http     atomic.Bool // the server answered with an HTTP status line
+}
+
+// httpReply starts the status line of a web server, which is what a
+// camera's web interface on the RTSP port, or a wrong port, answers.
+const httpReply = "HTTP/"
+
 func (c *coalescingConn) Read(p []byte) (int, error) {
-	if c.drained && c.on.Load() {
+	if c.drained && c.link.coalesce.Load() {
 		if d := wakeInterval - time.Since(c.last); d > 0 {
 			time.Sleep(d)
 		}
@@ -40,16 +51,30 @@ func (c *coalescingConn) Read(p []byte) (int, error) {
 	c.last = time.Now()
 	n, err := c.Conn.Read(p)
 	c.drained = n < len(p)
+	if len(c.head) < len(httpReply) {
+		c.watchHead(p[:n])
+	}
 	return n, err
 }
 
-// coalescingDialer dials TCP connections that coalesce reads once on is set.
-func coalescingDialer(on *atomic.Bool) func(ctx context.Context, network, addr string) (net.Conn, error) {
+// watchHead keeps the first bytes of the reply and tells the session when
+// they are an HTTP status line: gortsplib's own error for that is a parse
+// error that depends on the rest of the reply.
+func (c *coalescingConn) watchHead(b []byte) {
+	c.head = append(c.head, b[:min(len(b), len(httpReply)-len(c.head))]...)
+	if string(c.head) == httpReply {
+		c.link.http.Store(true)
+	}
+}
+
+// coalescingDialer dials TCP connections that coalesce reads once
+// l.coalesce is set.
+func coalescingDialer(l *link) func(ctx context.Context, network, addr string) (net.Conn, error) {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if err != nil {
 			return nil, err
 		}
-		return &coalescingConn{Conn: c, on: on}, nil
+		return &coalescingConn{Conn: c, link: l}, nil
 	}
 }

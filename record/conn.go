@@ -24,13 +24,46 @@ const stallTimeout = 10 * time.Second
 const unitQueue = 512
 
 // session is one connection to the camera, from DESCRIBE until it fails or
-// ctx ends.
+// ctx ends. Its goroutines, and what each one owns:
+//
+//   - run's caller: the client's set-up, then watch (ctx, stall check,
+//     the client's end) and the teardown.
+//   - closeIfCancelled: nothing; it closes the client if ctx ends during
+//     set-up, because gortsplib's calls take no context.
+//   - gortsplib's reader: the RTP callbacks, so the depacketizers and
+//     attachVideo's timestamp state; it sends units and stores lastVideo.
+//   - the cutter (cutter.run): the cutter and every open segment.
+//   - the G.711 worker (audioSource.transcode): the transcoder.
+//   - one goroutine waiting on client.Wait.
+//
+// Shared between them only: the units channel (closed by the teardown once
+// no callback can run), lastVideo and link (atomics).
 type session struct {
-	c   *config
-	log *slog.Logger
+	c         *config
+	log       *slog.Logger
+	client    *gortsplib.Client
+	link      link
+	lastVideo atomic.Int64 // unix nanos of the last video access unit
+	closeOnce sync.Once
+	closed    chan struct{}
 }
 
-func newSession(c *config, log *slog.Logger) *session { return &session{c: c, log: log} }
+func newSession(c *config, log *slog.Logger) *session {
+	return &session{c: c, log: log, closed: make(chan struct{})}
+}
+
+// tracks are the camera's tracks a session records.
+type tracks struct {
+	vmedia  *description.Media
+	vformat format.Format
+	audio   *audioSource // nil: video only
+}
+
+// recording is the cutter of a playing session.
+type recording struct {
+	done chan struct{} // closed when the cutter has closed its files
+	got  atomic.Bool   // a first frame was written
+}
 
 // run connects and records until the connection fails or ctx is done.
 // streamed reports whether any video was recorded; onStreaming is called
@@ -40,125 +73,183 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 	if err != nil {
 		return false, permanentf("camera URL is not valid")
 	}
-	var coalesce atomic.Bool
-	client := &gortsplib.Client{Scheme: u.Scheme, Host: u.Host, DialContext: coalescingDialer(&coalesce)}
+	if err := s.start(u); err != nil {
+		return false, err
+	}
+	defer s.close()
+	playing := make(chan struct{})
+	go s.closeIfCancelled(ctx, playing)
+
+	tr, err := s.setup(u)
+	if err != nil {
+		return false, err
+	}
+	units := make(chan unit, unitQueue)
+	if err := s.attach(tr, units); err != nil {
+		return false, err
+	}
+	rec := s.startCutter(tr, units, onStreaming)
+	defer func() { streamed = s.teardown(tr, units, rec) }()
+
+	s.lastVideo.Store(time.Now().UnixNano())
+	if _, err := s.client.Play(nil); err != nil {
+		return false, s.explain(err)
+	}
+	close(playing)
+	return false, s.watch(ctx)
+}
+
+// start creates the client with the configured transport.
+func (s *session) start(u *base.URL) error {
+	s.client = &gortsplib.Client{Scheme: u.Scheme, Host: u.Host, DialContext: coalescingDialer(&s.link)}
 	switch s.c.Transport {
 	case "tcp":
 		t := gortsplib.TransportTCP
-		client.Transport = &t
+		s.client.Transport = &t
 	case "udp":
 		t := gortsplib.TransportUDP
-		client.Transport = &t
+		s.client.Transport = &t
 	}
-	if err := client.Start2(); err != nil {
-		return false, err
-	}
-	// gortsplib calls take no context: closing the client unblocks them.
-	// Once playing, the loop below handles ctx itself.
-	closed, playing := make(chan struct{}), make(chan struct{})
-	var closeOnce sync.Once
-	closeClient := func() { closeOnce.Do(func() { client.Close(); close(closed) }) }
-	go func() {
-		select {
-		case <-ctx.Done():
-			closeClient()
-		case <-playing:
-		case <-closed:
-		}
-	}()
-	defer closeClient()
+	return s.client.Start2()
+}
 
-	desc, _, err := client.Describe(u)
+// close closes the client once, whoever asks first.
+func (s *session) close() {
+	s.closeOnce.Do(func() { s.client.Close(); close(s.closed) })
+}
+
+// closeIfCancelled unblocks the set-up calls when ctx ends before PLAY
+// succeeded; once playing, watch handles ctx itself.
+func (s *session) closeIfCancelled(ctx context.Context, playing <-chan struct{}) {
+	select {
+	case <-ctx.Done():
+		s.close()
+	case <-playing:
+	case <-s.closed:
+	}
+}
+
+// explain turns a client error into what the user can act on.
+func (s *session) explain(err error) error {
+	if s.link.http.Load() {
+		return errHTTP
+	}
+	return explain(err)
+}
+
+// setup describes the stream, picks the tracks and sets them up.
+func (s *session) setup(u *base.URL) (*tracks, error) {
+	desc, _, err := s.client.Describe(u)
 	if err != nil {
-		return false, explain(err)
+		return nil, s.explain(err)
 	}
-	vmedia, vformat, err := pickVideo(desc)
-	if err != nil {
-		return false, err
+	tr := &tracks{}
+	if tr.vmedia, tr.vformat, err = pickVideo(desc); err != nil {
+		return nil, err
 	}
-	var asrc *audioSource
-	if s.c.Audio == "auto" {
-		var skipped []string
-		if asrc, skipped, err = pickAudio(desc, s.log); err != nil {
-			return false, err
-		}
-		if asrc == nil && len(skipped) > 0 && !s.c.audioWarned {
-			s.c.audioWarned = true // once per Run, not per reconnect
-			s.log.Warn("audio codec not supported; recording video only", "audio", skipped)
-		}
+	if tr.audio, err = s.pickAudio(desc); err != nil {
+		return nil, err
 	}
-	if _, err := client.Setup(desc.BaseURL, vmedia, 0, 0); err != nil {
-		return false, explain(err)
+	if _, err := s.client.Setup(desc.BaseURL, tr.vmedia, 0, 0); err != nil {
+		return nil, s.explain(err)
 	}
-	if asrc != nil {
-		if _, err := client.Setup(desc.BaseURL, asrc.media, 0, 0); err != nil {
+	if tr.audio != nil {
+		if _, err := s.client.Setup(desc.BaseURL, tr.audio.media, 0, 0); err != nil {
 			s.log.Warn("camera refused the audio track; recording video only", "err", s.c.redactErr(err))
-			asrc = nil
+			tr.audio = nil
 		}
 	}
+	return tr, nil
+}
 
-	units := make(chan unit, unitQueue)
-	var lastVideo atomic.Int64 // unix nanos of the last video access unit
-	if err := attachVideo(client, vmedia, vformat, units, &lastVideo); err != nil {
-		return false, err
+// pickAudio chooses the audio track unless audio is off, warning once per
+// Run (not per reconnect) about audio it cannot record.
+func (s *session) pickAudio(desc *description.Session) (*audioSource, error) {
+	if s.c.Audio != "auto" {
+		return nil, nil
 	}
+	asrc, skipped, err := pickAudio(desc, s.log)
+	if err != nil {
+		return nil, err
+	}
+	if asrc == nil && len(skipped) > 0 && !s.c.audioWarned {
+		s.c.audioWarned = true
+		s.log.Warn("audio codec not supported; recording video only", "audio", skipped)
+	}
+	return asrc, nil
+}
+
+// attach registers the RTP callbacks (after Setup) and starts the audio worker.
+func (s *session) attach(tr *tracks, units chan<- unit) error {
+	if err := attachVideo(s.client, tr.vmedia, tr.vformat, units, &s.lastVideo); err != nil {
+		return err
+	}
+	if tr.audio != nil {
+		return tr.audio.attach(s.client, units)
+	}
+	return nil
+}
+
+// startCutter runs the cutter on its own goroutine.
+func (s *session) startCutter(tr *tracks, units <-chan unit, onStreaming func()) *recording {
 	var aout *audioOut
-	if asrc != nil {
-		if err := asrc.attach(client, units); err != nil {
-			return false, err
-		}
-		aout = asrc.out
+	if tr.audio != nil {
+		aout = tr.audio.out
 	}
-
-	var got atomic.Bool
-	k := newCutter(s.c, s.log, newVideoTrack(vformat), aout, func() {
-		got.Store(true)
+	rec := &recording{done: make(chan struct{})}
+	k := newCutter(s.c, s.log, newVideoTrack(tr.vformat), aout, func() {
+		rec.got.Store(true)
 		// Coalesce reads only now: the first picture's arrival anchors the
 		// wall clock and must not wait in the socket.
-		coalesce.Store(true)
+		s.link.coalesce.Store(true)
 		onStreaming()
 	})
-	cutterDone := make(chan struct{})
-	go func() { k.run(units); close(cutterDone) }()
-	// Teardown order matters: no callback may run once units is closed.
-	defer func() {
-		closeClient()
-		if asrc != nil {
-			asrc.stop()
-		}
-		close(units)
-		<-cutterDone
-		streamed = got.Load()
-	}()
+	go func() { k.run(units); close(rec.done) }()
+	return rec
+}
 
-	lastVideo.Store(time.Now().UnixNano())
-	if _, err := client.Play(nil); err != nil {
-		return false, explain(err)
+// teardown stops the session's goroutines in the order that keeps them
+// safe (no callback may run once units is closed) and reports whether
+// anything was recorded.
+func (s *session) teardown(tr *tracks, units chan unit, rec *recording) (streamed bool) {
+	s.close()
+	if tr.audio != nil {
+		tr.audio.stop()
 	}
-	close(playing)
+	close(units)
+	<-rec.done
+	return rec.got.Load()
+}
+
+// watch waits while playing: for ctx, the client's end, or a stall.
+func (s *session) watch(ctx context.Context) error {
 	waitErr := make(chan error, 1)
-	go func() { waitErr <- client.Wait() }()
+	go func() { waitErr <- s.client.Wait() }()
 	tick := time.NewTicker(stallTimeout / 4)
 	defer tick.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			// Take in what the coalescing reads left in the socket, so
-			// the last files get the audio and video that were sent.
-			coalesce.Store(false)
-			time.Sleep(wakeInterval + 50*time.Millisecond)
-			return false, nil
+			s.drain()
+			return nil
 		case err := <-waitErr:
 			if ctx.Err() != nil {
-				return false, nil
+				return nil
 			}
-			return false, explain(err)
+			return s.explain(err)
 		case now := <-tick.C:
-			if idle := now.Sub(time.Unix(0, lastVideo.Load())); idle > stallTimeout {
-				return false, fmt.Errorf("no video from the camera for %v", idle.Round(time.Second))
+			if idle := now.Sub(time.Unix(0, s.lastVideo.Load())); idle > stallTimeout {
+				return fmt.Errorf("no video from the camera for %v", idle.Round(time.Second))
 			}
 		}
 	}
+}
+
+// drain takes in what the coalescing reads left in the socket, so the last
+// files get the audio and video that were sent.
+func (s *session) drain() {
+	s.link.coalesce.Store(false)
+	time.Sleep(wakeInterval + 50*time.Millisecond)
 }
 
 // pickVideo finds the H.264 or H.265 track; other video is a permanent error.

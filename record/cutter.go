@@ -2,6 +2,7 @@ package record
 
 import (
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
@@ -43,6 +44,7 @@ type unit struct {
 type audioOut struct {
 	rate  int // timescale
 	codec fmp4.Codec
+	drops *atomic.Int64 // audio the source dropped (nil: it never drops)
 }
 
 // openSeg is one segment being written.
@@ -91,6 +93,7 @@ type cutter struct {
 
 	lateAudio  int // audio dropped because it arrived after its segment closed
 	failedOpen bool
+	drops      int64 // the source's dropped audio, as last reported
 }
 
 func newCutter(c *config, log *slog.Logger, v *videoTrack, a *audioOut, onFirst func()) *cutter {
@@ -122,6 +125,7 @@ func (k *cutter) run(units <-chan unit) {
 			}
 			break
 		}
+		k.reportDrops()
 	}
 	k.closeAll()
 	if k.lateAudio > 0 {
@@ -129,50 +133,88 @@ func (k *cutter) run(units <-chan unit) {
 	}
 }
 
+// onVideo takes one access unit: timing checks, the cut, the write.
 func (k *cutter) onVideo(u unit) {
 	au, key, changed := k.video.scan(u.au)
 	if changed && k.cur != nil {
 		k.paramsChanged = true
 	}
-	if k.havePrev {
-		step := ticksToDur(u.pts-k.prevPTS, videoClock)
-		if step > maxForwardJump || step < -maxBackwardStep {
-			k.log.Warn("camera timestamps jumped; closing the segment and resyncing at the next keyframe", "jump", step.Round(time.Millisecond))
-			k.resync()
-		}
-	}
-	if k.needKey {
-		if !key || !k.video.ready() {
-			return
-		}
-		k.needKey = false
-		k.video.resetDTS()
-	}
-	dts, err := k.video.dts(au, u.pts)
-	if err != nil {
-		k.log.Warn("bad video timing; resyncing at the next keyframe", "err", err)
-		k.resync()
+	k.checkJump(u.pts)
+	if !k.synced(key) {
 		return
 	}
-	if k.havePrev && dts <= k.prevDTS {
-		// A repeated timestamp: MP4 cannot hold two frames at one time.
-		k.log.Debug("dropped a video frame with a repeated timestamp", "dts", dts)
+	dts, ok := k.decodeTime(au, u.pts)
+	if !ok {
 		return
 	}
 	pos := ticksToDur(dts, videoClock)
 	k.clock.observe(pos, u.arrival)
-	wall := k.clock.time(pos)
+	k.place(dts, k.clock.time(pos), key)
+	if k.cur == nil || !k.writeVideo(au, u.pts, dts, key) {
+		return
+	}
+	k.advance(u.pts, dts)
+	k.catchUpAudio(pos)
+}
 
+// checkJump resyncs when the camera's timestamps jump (reboot, clock reset).
+func (k *cutter) checkJump(pts int64) {
+	if !k.havePrev {
+		return
+	}
+	step := ticksToDur(pts-k.prevPTS, videoClock)
+	if step > maxForwardJump || step < -maxBackwardStep {
+		k.log.Warn("camera timestamps jumped; closing the segment and resyncing at the next keyframe", "jump", step.Round(time.Millisecond))
+		k.resync()
+	}
+}
+
+// synced says whether frames are written: after a start or a resync only
+// from a keyframe whose parameter sets are known.
+func (k *cutter) synced(key bool) bool {
+	if !k.needKey {
+		return true
+	}
+	if !key || !k.video.ready() {
+		return false
+	}
+	k.needKey = false
+	k.video.resetDTS()
+	return true
+}
+
+// decodeTime is the frame's DTS; false drops the frame.
+func (k *cutter) decodeTime(au [][]byte, pts int64) (int64, bool) {
+	dts, err := k.video.dts(au, pts)
+	if err != nil {
+		k.log.Warn("bad video timing; resyncing at the next keyframe", "err", err)
+		k.resync()
+		return 0, false
+	}
+	if k.havePrev && dts <= k.prevDTS {
+		// A repeated timestamp: MP4 cannot hold two frames at one time.
+		k.log.Debug("dropped a video frame with a repeated timestamp", "dts", dts)
+		return 0, false
+	}
+	return dts, true
+}
+
+// place opens the first segment, or cuts at a keyframe past the boundary
+// (or with new parameter sets).
+func (k *cutter) place(dts int64, wall time.Time, key bool) {
 	switch {
 	case k.cur == nil:
 		k.open(dts, wall)
 	case key && (k.paramsChanged || !wall.Before(k.cur.boundary)):
 		k.cut(dts, wall)
 	}
-	if k.cur == nil {
-		return // could not open: waiting for the next keyframe
-	}
-	s, err := k.video.sample(au, u.pts, dts, key)
+}
+
+// writeVideo writes the frame into the current segment. A failed write
+// ends that segment (what reached the disk is published) and waits for
+// the next keyframe to start a new one.
+func (k *cutter) writeVideo(au [][]byte, pts, dts int64, key bool) bool {
+	s, err := k.video.sample(au, pts, dts, key)
 	if err == nil {
 		rel := dts - k.cur.videoBase
 		err = k.cur.w.Write(videoID, rel, s)
@@ -180,27 +222,48 @@ func (k *cutter) onVideo(u unit) {
 	}
 	if err != nil {
 		k.log.Error("writing segment failed; starting a new one at the next keyframe", "err", err)
-		k.abort(k.cur)
+		k.salvage(k.cur)
 		k.cur = nil
 		k.needKey = true
-		k.recover()
-		return
+		return false
 	}
+	return true
+}
+
+// advance records a written frame as the previous one.
+func (k *cutter) advance(pts, dts int64) {
 	if k.havePrev && dts > k.prevDTS {
 		k.prevDur = dts - k.prevDTS
 	}
-	k.havePrev, k.prevPTS, k.prevDTS = true, u.pts, dts
+	k.havePrev, k.prevPTS, k.prevDTS = true, pts, dts
 	if !k.wroteFirst {
 		k.wroteFirst = true
 		if k.onFirst != nil {
 			k.onFirst()
 		}
 	}
+}
+
+// catchUpAudio routes the audio the video has now reached and closes the
+// segments whose wait for late audio is over.
+func (k *cutter) catchUpAudio(pos time.Duration) {
 	if len(k.ahead) > 0 {
 		k.release(pos)
 	}
 	for len(k.olds) > 0 && pos >= k.olds[0].closeBy {
-		k.finishOld(-1)
+		k.finishOld(noNextAudio)
+	}
+}
+
+// reportDrops emits the source's count of dropped audio when it grew; here,
+// on the cutter's goroutine, events stay one call at a time.
+func (k *cutter) reportDrops() {
+	if k.audio == nil || k.audio.drops == nil {
+		return
+	}
+	if n := k.audio.drops.Load(); n != k.drops {
+		k.drops = n
+		k.c.emit(Event{Kind: AudioDropped, Time: time.Now(), Dropped: n})
 	}
 }
 
@@ -241,7 +304,7 @@ func (k *cutter) cut(dts int64, wall time.Time) {
 	k.cur = nil
 	s.videoEnd = dts - s.videoBase
 	if k.audio == nil {
-		k.finish(s, -1)
+		k.finish(s, noNextAudio)
 	} else {
 		// The audio worker lags: keep the file open for audio up to the cut.
 		pos := ticksToDur(dts, videoClock)
@@ -295,18 +358,25 @@ type aheadAudio struct {
 	u unit
 }
 
-// release routes the waiting audio that the video has reached (all of it
-// when upTo < 0).
+// release routes the waiting audio that the video has reached.
 func (k *cutter) release(upTo time.Duration) {
 	n := 0
 	for _, a := range k.ahead {
-		if upTo >= 0 && ticksToDur(a.t, k.audio.rate) > upTo {
+		if ticksToDur(a.t, k.audio.rate) > upTo {
 			break
 		}
 		k.route(a.t, a.u)
 		n++
 	}
 	k.ahead = append(k.ahead[:0], k.ahead[n:]...)
+}
+
+// releaseAll routes all the waiting audio.
+func (k *cutter) releaseAll() {
+	for _, a := range k.ahead {
+		k.route(a.t, a.u)
+	}
+	k.ahead = k.ahead[:0]
 }
 
 // route writes an audio unit at t into the file its time belongs to: one
@@ -318,7 +388,7 @@ func (k *cutter) route(t int64, u unit) {
 			k.writeAudio(o, t, u)
 			return
 		}
-		k.finishOld(t)
+		k.finishOld(nextAudio{t: t, ok: true})
 	}
 	if k.cur == nil || t < k.cur.audioBase {
 		k.lateAudio++
@@ -340,10 +410,18 @@ func (k *cutter) writeAudio(s *openSeg, t int64, u unit) {
 	s.hasAudio, s.lastAudio, s.audioDur = true, rel, u.dur
 }
 
-// finishOld closes the oldest segment waiting for late audio. next is the
-// audio time (ticks) of the first sample past its cut, which ends its last
-// audio sample exactly; -1 when none came.
-func (k *cutter) finishOld(next int64) {
+// nextAudio is the audio time (ticks, shifted) of the first sample past a
+// segment's cut, which ends its last audio sample exactly, if one came.
+type nextAudio struct {
+	t  int64
+	ok bool
+}
+
+// noNextAudio: no audio came past the cut (video only, camera lost).
+var noNextAudio = nextAudio{}
+
+// finishOld closes the oldest segment waiting for late audio.
+func (k *cutter) finishOld(next nextAudio) {
 	s := k.olds[0]
 	k.olds = append(k.olds[:0], k.olds[1:]...)
 	k.finish(s, next)
@@ -351,14 +429,14 @@ func (k *cutter) finishOld(next int64) {
 
 // finish closes s, ending video at s.videoEnd and audio at next (or after
 // its last sample's own duration), and reports it.
-func (k *cutter) finish(s *openSeg, next int64) {
+func (k *cutter) finish(s *openSeg, next nextAudio) {
 	end := map[int]int64{videoID: s.videoEnd}
 	if s.hasAudio {
 		// next ends the last sample exactly when it follows it (within a
 		// sample's length: timestamps of real cameras wobble); after a gap
 		// the last sample keeps its own duration.
 		end[audioID] = s.lastAudio + s.audioDur
-		if rel := next - s.audioBase; next >= 0 && rel > s.lastAudio && rel <= s.lastAudio+2*s.audioDur {
+		if rel := next.t - s.audioBase; next.ok && rel > s.lastAudio && rel <= s.lastAudio+2*s.audioDur {
 			end[audioID] = rel
 		}
 	}
@@ -371,22 +449,18 @@ func (k *cutter) finish(s *openSeg, next int64) {
 	k.c.emit(Event{Kind: SegmentClosed, Time: time.Now(), Segment: &info})
 }
 
-// recover publishes what an aborted segment left on disk (its temp file
-// plays up to the last fragment written), as a restart would.
-func (k *cutter) recover() {
-	infos, err := segment.Recover(k.c.Dir, k.c.Scheme)
-	for i := range infos {
-		k.log.Info("recovered unfinished segment", "file", infos[i].Name, "duration", infos[i].Duration.Round(time.Millisecond))
-		k.c.emit(Event{Kind: Recovered, Time: time.Now(), Segment: &infos[i]})
-	}
+// salvage ends a segment after a failed write and publishes what it left
+// on disk (its temp file plays up to the last fragment written), as a
+// restart would; the other open segments are not touched.
+func (k *cutter) salvage(s *openSeg) {
+	info, kept, err := s.w.Salvage()
 	if err != nil {
-		k.log.Warn("recovering unfinished segment", "err", err)
+		k.log.Warn("recovering unfinished segment", "file", s.w.Name(), "err", err)
+		return
 	}
-}
-
-func (k *cutter) abort(s *openSeg) {
-	if err := s.w.Abort(); err != nil {
-		k.log.Warn("discarding segment failed", "file", s.w.Name(), "err", err)
+	if kept {
+		k.log.Info("recovered unfinished segment", "file", info.Name, "duration", info.Duration.Round(time.Millisecond))
+		k.c.emit(Event{Kind: Recovered, Time: time.Now(), Segment: &info})
 	}
 }
 
@@ -399,18 +473,18 @@ func (k *cutter) closeAll() {
 		if s := k.cur; s != nil {
 			k.release(ticksToDur(s.videoBase+s.lastVideo+k.prevDur, videoClock) - 1)
 		} else if len(k.olds) > 0 {
-			k.release(-1)
+			k.releaseAll()
 		}
 		k.lateAudio += len(k.ahead)
 		k.ahead = k.ahead[:0]
 	}
 	for len(k.olds) > 0 {
-		k.finishOld(-1)
+		k.finishOld(noNextAudio)
 	}
 	if s := k.cur; s != nil {
 		k.cur = nil
 		s.videoEnd = s.lastVideo + k.prevDur
-		k.finish(s, -1)
+		k.finish(s, noNextAudio)
 	}
 }
 

@@ -56,6 +56,9 @@ func explain(err error) error {
 	return err
 }
 
+// errHTTP: the URL leads to a web server, which retrying will not change.
+var errHTTP = permanentf("this is not an RTSP server (it answered HTTP): check the camera URL's port")
+
 // explained replaces an error's text but keeps it for errors.As.
 type explained struct {
 	msg string

@@ -3,6 +3,8 @@ package record
 import (
 	"context"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +101,20 @@ func TestRefusedPort(t *testing.T) {
 	}
 	if msg := err.Error(); strings.Contains(msg, "hunter2") || !strings.Contains(msg, "refused") || !strings.Contains(msg, "never reached") {
 		t.Errorf("unclear or leaking error: %q", msg)
+	}
+}
+
+// TestHTTPServer: a camera URL pointing at a web server (the camera's own
+// web interface, a wrong port) is said to be one, and Run stops instead of
+// retrying forever.
+func TestHTTPServer(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "not here", http.StatusBadRequest)
+	}))
+	defer srv.Close()
+	u := "rtsp://" + strings.TrimPrefix(srv.URL, "http://") + "/stream"
+	err, took := runFor(t, Options{URL: u, Dir: t.TempDir()}, 20*time.Second)
+	if err == nil || !strings.Contains(err.Error(), "this is not an RTSP server (it answered HTTP)") || took > 10*time.Second {
+		t.Fatalf("after %v: %v", took, err)
 	}
 }

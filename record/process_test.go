@@ -174,6 +174,8 @@ func TestCommandUsage(t *testing.T) {
 		{"record", "--dir", "x"},
 		{"record", "--url", "rtsp://h/s", "--dir", "x", "--segment", "500ms"},
 		{"record", "--url", "rtsp://h/s", "--dir", "x", "--segment", "soon"},
+		{"record", "--url", "rtsp://h/s", "--dir", "x", "--segment", "100h"}, // past MaxSegment
+		{"record", "--url", "rtsp://h/s", "--dir", "x", "--segment", "1.5s"}, // not whole seconds
 		{"record", "--url", "rtsp://h/s", "--dir", "x", "--transport", "quic"},
 		{"record", "--url", "rtsp://h/s", "--dir", "x", "--name", "%Y.mp4"},
 	} {

@@ -22,6 +22,8 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/camshare/camshare/internal/layout"
@@ -34,7 +36,7 @@ type Options struct {
 	URL       string         // rtsp://[user[:pass]@]host[:port]/path
 	Password  string         // overrides the URL's password (from --password-file / CAMSHARE_RTSP_PASSWORD)
 	Dir       string         // where segments go (created if missing)
-	Segment   time.Duration  // default 5m; any value >= 1s
+	Segment   time.Duration  // default 5m; whole seconds from 1s to MaxSegment
 	Scheme    *layout.Scheme // names; nil = layout.Default()
 	Transport string         // "tcp" (default) | "udp" | "auto"
 	Audio     string         // "auto" (default) | "none"
@@ -54,6 +56,9 @@ const (
 	SegmentClosed
 	// Recovered: a leftover temp file from an earlier run was made valid.
 	Recovered
+	// AudioDropped: audio was dropped because transcoding fell far behind
+	// (Dropped counts the packets of this connection so far).
+	AudioDropped
 )
 
 func (k EventKind) String() string {
@@ -66,6 +71,8 @@ func (k EventKind) String() string {
 		return "segment-closed"
 	case Recovered:
 		return "recovered"
+	case AudioDropped:
+		return "audio-dropped"
 	}
 	return fmt.Sprintf("event(%d)", int(k))
 }
@@ -76,6 +83,7 @@ type Event struct {
 	Time    time.Time
 	Segment *segment.Info // for SegmentClosed/Recovered
 	Err     error         // for Disconnected (redacted)
+	Dropped int64         // for AudioDropped
 }
 
 // DefaultSegment is the segment length when Options.Segment is zero.
@@ -110,13 +118,41 @@ func (c *config) safeURL() string {
 	return redact.Secrets(redact.URL(c.url.String()), queryCredentials(c.url)...)
 }
 
+// MaxSegment is the longest segment. A segment is shipped only once it is
+// closed, so its length is how long footage stays on the phone or board
+// (where a thief or a fire takes it) before it can leave: an hour at most.
+// An hour also divides the day, so every cut falls on the clock.
+const MaxSegment = time.Hour
+
+// CheckSegment is the rule for a segment length, however it is given
+// (--segment, the config file): whole seconds, as file names and the
+// clock-aligned cuts count them, from 1s to MaxSegment.
+func CheckSegment(d time.Duration) error {
+	switch {
+	case d < time.Second:
+		return fmt.Errorf("segment length %v is too short (minimum 1s)", d)
+	case d > MaxSegment:
+		return fmt.Errorf("segment length %v is too long (at most %v: footage is shipped only once its segment closes)", d, MaxSegment)
+	case d%time.Second != 0:
+		return fmt.Errorf("segment length %v is not a whole number of seconds", d)
+	}
+	return nil
+}
+
+// CheckOptions says what is wrong with options as given (bad usage), before
+// anything touches the network or the disk. Run checks the same.
+func CheckOptions(o Options) error {
+	_, err := check(o)
+	return err
+}
+
 func check(o Options) (*config, error) {
 	c := &config{Options: o}
 	if c.Segment == 0 {
 		c.Segment = DefaultSegment
 	}
-	if c.Segment < time.Second {
-		return nil, fmt.Errorf("segment length %v is too short (minimum 1s)", c.Segment)
+	if err := CheckSegment(c.Segment); err != nil {
+		return nil, err
 	}
 	if c.Scheme == nil {
 		c.Scheme = layout.Default()
@@ -124,31 +160,44 @@ func check(o Options) (*config, error) {
 	if c.Log == nil {
 		c.Log = slog.New(slog.DiscardHandler)
 	}
-	switch c.Transport {
-	case "":
-		c.Transport = "tcp"
-	case "tcp", "udp", "auto":
-	default:
-		return nil, fmt.Errorf("transport %q: want tcp, udp or auto", c.Transport)
+	var err error
+	if c.Transport, err = choice("transport", c.Transport, "tcp", "udp", "auto"); err != nil {
+		return nil, err
 	}
-	switch c.Audio {
-	case "":
-		c.Audio = "auto"
-	case "auto", "none":
-	default:
-		return nil, fmt.Errorf("audio %q: want auto or none", c.Audio)
+	if c.Audio, err = choice("audio", c.Audio, "auto", "none"); err != nil {
+		return nil, err
 	}
 	if c.Dir == "" {
 		return nil, errors.New("no folder to record into")
 	}
-	u, err := parseURL(o.URL, o.Password)
+	if c.URL == "" {
+		return nil, errors.New("no camera URL (want rtsp://[user:pass@]host[:port]/path)")
+	}
+	return c, nil
+}
+
+// choice is v if it is one of choices, the first choice if v is empty.
+func choice(what, v string, choices ...string) (string, error) {
+	if v == "" {
+		return choices[0], nil
+	}
+	if slices.Contains(choices, v) {
+		return v, nil
+	}
+	return "", fmt.Errorf("%s %q: want %s", what, v, strings.Join(choices, ", "))
+}
+
+// resolve parses the camera URL with the separate password (a failure
+// here is a failed start, not bad usage: the URL may come from a file).
+func (c *config) resolve() error {
+	u, err := parseURL(c.URL, c.Password)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c.url = u
 	c.user = u.User.Username()
 	c.password, _ = u.User.Password()
-	return c, nil
+	return nil
 }
 
 // parseURL checks the camera URL and applies a separate password. Its
@@ -192,8 +241,14 @@ func Run(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	if err := c.resolve(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return fmt.Errorf("record: %w", err)
+	}
+	if err := checkWritable(c.Dir); err != nil {
+		return err
 	}
 	infos, err := segment.Recover(c.Dir, c.Scheme)
 	for i := range infos {
@@ -205,6 +260,28 @@ func Run(ctx context.Context, o Options) error {
 		c.Log.Warn("recovering unfinished segments", "err", err)
 	}
 	return c.loop(ctx)
+}
+
+// checkWritable fails at start when segments could not be created in dir
+// (read-only mount, another user's folder), instead of connecting to the
+// camera and failing at every keyframe.
+func checkWritable(dir string) error {
+	f, err := os.CreateTemp(dir, ".camshare-write-check-*")
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("folder %s is not writable: %v", dir, err)
+	}
+	name := f.Name()
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("folder %s: %v", dir, err)
+	}
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("folder %s: %v", dir, err)
+	}
+	return nil
 }
 
 func (c *config) emit(e Event) {

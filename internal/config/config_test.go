@@ -216,3 +216,18 @@ func TestKeepShorterThanSegment(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// Segment lengths follow the recorder's one rule: whole seconds, at most an
+// hour (issue 11 #16: 100h and 1.5s were accepted).
+func TestSegmentLengths(t *testing.T) {
+	for _, bad := range []string{"100h", "1.5s", "500ms"} {
+		_, err := Parse([]byte("remote: a:b\nsegment: "+bad+"\ncameras:\n  - name: x\n    url: rtsp://h/s\n"), "/c.yaml")
+		var errs Errors
+		if !errors.As(err, &errs) || len(errs) != 1 || errs[0].Line != 2 || !strings.Contains(errs[0].Msg, "segment") {
+			t.Errorf("segment %s: %v", bad, err)
+		}
+	}
+	if _, err := Parse([]byte("remote: a:b\nsegment: 1h\ncameras:\n  - name: x\n    url: rtsp://h/s\n"), "/c.yaml"); err != nil {
+		t.Errorf("segment 1h: %v", err)
+	}
+}

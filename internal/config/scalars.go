@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/camshare/camshare/internal/units"
+	"github.com/camshare/camshare/record"
 )
 
 // mapping checks that n is a mapping, that every key is known and set once,
@@ -141,8 +142,11 @@ func (p *parser) duration(v *yaml.Node, where string) time.Duration {
 
 func (p *parser) segment(v *yaml.Node, where string) time.Duration {
 	d := p.duration(v, where)
-	if d != 0 && d < time.Second {
-		p.errf(v, "%s: %s is too short (at least 1s; 5m is usual)", where, v.Value)
+	if d == 0 {
+		return 0
+	}
+	if err := record.CheckSegment(d); err != nil {
+		p.errf(v, "%s: %v (5m is usual)", where, err)
 	}
 	return d
 }

@@ -45,8 +45,9 @@ type Camera struct {
 	LastSegmentAt   time.Time `json:"last_segment_at,omitzero"`
 	LastError       string    `json:"last_error,omitempty"` // redacted
 	LastErrorAt     time.Time `json:"last_error_at,omitzero"`
-	Stopped         bool      `json:"stopped,omitempty"` // gave up: permanent error (bad URL, 401, codec)
-	Page            string    `json:"page,omitempty"`    // the live page's address, for family
+	Stopped         bool      `json:"stopped,omitempty"`       // gave up: permanent error (bad URL, 401, codec)
+	Page            string    `json:"page,omitempty"`          // the live page's address, for family
+	AudioDropped    int64     `json:"audio_dropped,omitempty"` // audio packets the recorder could not keep (this connection)
 }
 
 // Ship is the one shipper's queue.

@@ -88,6 +88,8 @@ func (s *Supervisor) cameraEvents(name string) func(record.Event) {
 				if e.Err != nil {
 					st.LastError, st.LastErrorAt = e.Err.Error(), e.Time
 				}
+			case record.AudioDropped:
+				st.AudioDropped = e.Dropped
 			case record.SegmentClosed, record.Recovered:
 				if e.Segment != nil {
 					st.LastSegment, st.LastSegmentSize, st.LastSegmentAt = e.Segment.Name, e.Segment.Size, e.Time

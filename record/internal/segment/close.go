@@ -22,41 +22,22 @@ func (w *Writer) Close(end map[int]int64) (Info, error) {
 		return Info{}, fmt.Errorf("segment: closed twice")
 	}
 	if w.err != nil {
-		w.Abort()
-		return Info{}, w.err
+		return Info{}, also(w.err, w.Abort())
 	}
-	for _, t := range w.tracks {
-		if !t.holding {
-			continue
-		}
-		d := int64(t.lastDur)
-		if e, ok := end[t.ID]; ok && e > t.heldDTS && e-t.heldDTS <= 1<<32-1 {
-			d = e - t.heldDTS
-		}
-		if d == 0 {
-			d = lonelyDuration(t.Track)
-		}
-		t.queue(uint32(d))
-		t.holding = false
-	}
+	w.endHeld(end)
 	if err := w.flush(); err != nil {
-		w.Abort()
-		return Info{}, err
+		return Info{}, also(err, w.Abort())
 	}
 	w.done = true
-	defer open.Delete(w.key)
 	if w.seq == 1 {
-		w.f.Close()
-		os.Remove(w.tmp)
-		return Info{}, ErrEmpty
+		return Info{}, also(ErrEmpty, w.discard(nil))
 	}
 	ends := make(map[uint32]uint64, len(w.tracks))
 	for _, t := range w.tracks {
 		ends[uint32(t.ID)] = t.end
 	}
 	if err := w.layout.patch(w.f, ends); err != nil {
-		w.f.Close()
-		return Info{}, err
+		return Info{}, also(err, closeFile(w.f))
 	}
 	name, err := publish(w.f, w.tmp, w.dir, w.scheme, w.base, w.name)
 	if err != nil {
@@ -72,6 +53,25 @@ func (w *Writer) Close(end map[int]int64) (Info, error) {
 	}, nil
 }
 
+// endHeld queues every track's held-back last sample with its duration:
+// up to end[ID] when that follows it, else the previous sample's.
+func (w *Writer) endHeld(end map[int]int64) {
+	for _, t := range w.tracks {
+		if !t.holding {
+			continue
+		}
+		d := int64(t.lastDur)
+		if e, ok := end[t.ID]; ok && e > t.heldDTS && e-t.heldDTS <= 1<<32-1 {
+			d = e - t.heldDTS
+		}
+		if d == 0 {
+			d = lonelyDuration(t.Track)
+		}
+		t.queue(uint32(d))
+		t.holding = false
+	}
+}
+
 // Abort closes the file without publishing it, leaving the temp file for
 // Recover. Samples still queued are written first if the disk still works.
 func (w *Writer) Abort() error {
@@ -80,10 +80,49 @@ func (w *Writer) Abort() error {
 	}
 	w.done = true
 	if w.err == nil {
-		_ = w.flush()
+		_ = w.flush() // best effort: a failure is kept in w.err, the file stays valid
 	}
-	open.Delete(w.key)
-	if err := w.f.Close(); err != nil {
+	return closeFile(w.f)
+}
+
+// Salvage aborts the segment and publishes what reached the disk, as
+// Recover would after a restart: the temp file plays up to its last
+// complete fragment. Only this writer's file is touched, so other segments
+// still being written in the folder are safe whatever the filesystem's
+// locking. kept is false when nothing playable was left (the file is gone).
+func (w *Writer) Salvage() (info Info, kept bool, err error) {
+	if err := w.Abort(); err != nil {
+		return Info{}, false, err
+	}
+	return recoverOne(w.dir, w.scheme, w.tmp, w.name)
+}
+
+// discard closes and removes a temp file that holds nothing worth keeping
+// (a failed start, or no sample written), adding any failure to cause.
+func (w *Writer) discard(cause error) error {
+	w.done = true
+	err := closeFile(w.f)
+	if rerr := os.Remove(w.tmp); rerr != nil {
+		err = also(err, fmt.Errorf("segment: remove: %w", rerr))
+	}
+	return also(cause, err)
+}
+
+// also returns err with a clean-up failure added, and err itself (the
+// same value, which callers may compare) when clean-up went well.
+func also(err, cleanup error) error {
+	if cleanup == nil {
+		return err
+	}
+	if err == nil {
+		return cleanup
+	}
+	return fmt.Errorf("%w (and %v)", err, cleanup)
+}
+
+// closeFile closes f with an error that names the step.
+func closeFile(f *os.File) error {
+	if err := f.Close(); err != nil {
 		return fmt.Errorf("segment: close: %w", err)
 	}
 	return nil

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 
 	"github.com/camshare/camshare/internal/layout"
 )
@@ -15,10 +14,6 @@ import (
 // maxSuffix bounds the search for a free name; reaching it means something
 // is badly wrong with the folder, not that a camera reconnected that often.
 const maxSuffix = 10000
-
-// open is the set of temp paths this process is writing, so Recover never
-// takes a live segment for a leftover.
-var open sync.Map
 
 func exists(p string) bool {
 	_, err := os.Lstat(p)
@@ -66,11 +61,10 @@ func finalName(dir string, scheme *layout.Scheme, base, want string) (string, er
 // data, rename, fsync the folder so the rename itself survives power loss.
 func publish(f *os.File, tmp, dir string, scheme *layout.Scheme, base, want string) (string, error) {
 	if err := f.Sync(); err != nil {
-		f.Close()
-		return "", fmt.Errorf("segment: sync: %w", err)
+		return "", also(fmt.Errorf("segment: sync: %w", err), closeFile(f))
 	}
-	if err := f.Close(); err != nil {
-		return "", fmt.Errorf("segment: close: %w", err)
+	if err := closeFile(f); err != nil {
+		return "", err
 	}
 	name, err := finalName(dir, scheme, base, want)
 	if err != nil {
@@ -92,9 +86,8 @@ func syncDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("segment: sync folder: %w", err)
 	}
-	defer d.Close()
 	if err := d.Sync(); err != nil {
-		return fmt.Errorf("segment: sync folder: %w", err)
+		return also(fmt.Errorf("segment: sync folder: %w", err), d.Close())
 	}
-	return nil
+	return d.Close()
 }

@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/camshare/camshare/internal/layout"
 )
 
 // Recover makes the segments a crash left in dir valid and publishes them:
 // for every temp file that is ours (scheme.FromTemp) and not being written
-// by this process, it cuts off a torn last fragment, patches the durations,
+// (its Writer, in this process or another, holds the file's lock), it cuts off a torn last fragment, patches the durations,
 // fsyncs and renames it to its closed name (with a suffix if that is taken).
 // A temp file without one complete fragment holds nothing playable and is
 // removed. It returns the recovered segments; a file it cannot handle is
@@ -29,11 +30,7 @@ func Recover(dir string, scheme *layout.Scheme) ([]Info, error) {
 		if !ok || !e.Type().IsRegular() {
 			continue
 		}
-		tmp := filepath.Join(dir, e.Name())
-		if _, busy := open.Load(key(tmp)); busy {
-			continue
-		}
-		info, kept, err := recoverOne(dir, scheme, tmp, name)
+		info, kept, err := recoverOne(dir, scheme, filepath.Join(dir, e.Name()), name)
 		if errors.Is(err, errBusy) {
 			continue
 		}
@@ -63,60 +60,70 @@ func recoverOne(dir string, scheme *layout.Scheme, tmp, name string) (Info, bool
 	if err != nil {
 		return Info{}, false, fmt.Errorf("segment: recover: %w", err)
 	}
-	if lock(f) {
-		f.Close()
-		return Info{}, false, errBusy
+	if err := lock(f); err != nil {
+		return Info{}, false, also(err, closeFile(f))
 	}
-	st, err := f.Stat()
+	end, ok, err := repair(f, tmp)
 	if err != nil {
-		f.Close()
-		return Info{}, false, fmt.Errorf("segment: recover: %w", err)
+		return Info{}, false, also(err, closeFile(f))
 	}
-	s, err := scan(f, st.Size())
-	if err != nil && !errors.Is(err, errNothing) {
-		f.Close()
-		return Info{}, false, fmt.Errorf("segment: recover %s: %w", filepath.Base(tmp), err)
-	}
-	if err != nil || s.fragments == 0 {
+	if !ok {
 		// No moov or no complete fragment: nothing a player could show.
-		f.Close()
+		if err := closeFile(f); err != nil {
+			return Info{}, false, err
+		}
 		if err := os.Remove(tmp); err != nil {
 			return Info{}, false, fmt.Errorf("segment: recover: %w", err)
 		}
 		return Info{}, false, nil
-	}
-	if s.end < st.Size() {
-		if err := f.Truncate(s.end); err != nil {
-			f.Close()
-			return Info{}, false, fmt.Errorf("segment: recover %s: %w", filepath.Base(tmp), err)
-		}
-	}
-	moov, _ := nextBox(s.moov.moov, 0)
-	tagHvc1(s.moov.moov, moov)
-	if err := s.moov.patch(f, s.ends); err != nil {
-		f.Close()
-		return Info{}, false, err
 	}
 	final, err := publish(f, tmp, dir, scheme, name, name)
 	if err != nil {
 		return Info{}, false, err
 	}
 	start, _ := scheme.Time(final)
-	first := s.moov.tracks[0]
 	return Info{
 		Path:     filepath.Join(dir, final),
 		Name:     final,
 		Start:    start,
-		Duration: ticks(s.ends[first.id], first.scale),
-		Size:     s.end,
+		Duration: end.duration,
+		Size:     end.size,
 	}, true, nil
 }
 
-// key is how open temp files are registered: absolute, so Recover matches
-// a Writer whatever spelling of the folder each was given.
-func key(p string) string {
-	if abs, err := filepath.Abs(p); err == nil {
-		return abs
+// repaired is what a repaired temp file holds.
+type repaired struct {
+	duration time.Duration // of the first track
+	size     int64
+}
+
+// repair cuts a torn tail off f and patches its durations in place; ok is
+// false when it holds no complete fragment (nothing to keep).
+func repair(f *os.File, tmp string) (repaired, bool, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return repaired{}, false, fmt.Errorf("segment: recover: %w", err)
 	}
-	return p
+	s, err := scan(f, st.Size())
+	if errors.Is(err, errNothing) {
+		return repaired{}, false, nil
+	}
+	if err != nil {
+		return repaired{}, false, fmt.Errorf("segment: recover %s: %w", filepath.Base(tmp), err)
+	}
+	if s.fragments == 0 {
+		return repaired{}, false, nil
+	}
+	if s.end < st.Size() {
+		if err := f.Truncate(s.end); err != nil {
+			return repaired{}, false, fmt.Errorf("segment: recover %s: %w", filepath.Base(tmp), err)
+		}
+	}
+	moov, _ := nextBox(s.moov.moov, 0)
+	tagHvc1(s.moov.moov, moov)
+	if err := s.moov.patch(f, s.ends); err != nil {
+		return repaired{}, false, err
+	}
+	first := s.moov.tracks[0]
+	return repaired{duration: ticks(s.ends[first.id], first.scale), size: s.end}, true, nil
 }
