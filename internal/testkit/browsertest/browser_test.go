@@ -2,8 +2,7 @@ package browsertest
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,9 +10,9 @@ import (
 	"time"
 )
 
-// The harness itself must be able to tell playing from not playing: a clip
-// made by ffmpeg (H.264 + AAC, what camshare writes) must play with sound,
-// and a broken file must not.
+// The harness itself must be able to tell playing from not playing, in
+// every engine: a clip made by ffmpeg (H.264 + AAC, what camshare writes)
+// must play with sound, and a broken file must not.
 func TestPlaysVideoWithSound(t *testing.T) {
 	dir := t.TempDir()
 	clip := filepath.Join(dir, "clip.mp4")
@@ -26,42 +25,59 @@ func TestPlaysVideoWithSound(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "broken.mp4"), []byte("not a video"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	page := `<!doctype html><video id=v src="clip.mp4" autoplay playsinline></video>
-<video id=b src="broken.mp4" autoplay></video>`
-	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
+	url := Serve(t, dir, `<!doctype html><video id=v src="clip.mp4" autoplay playsinline></video>
+<video id=b src="broken.mp4" autoplay></video>`)
+	for _, e := range Engines() {
+		t.Run(string(e), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			defer cancel()
+			start := time.Now()
+			p := Open(ctx, t, e, url, Options{})
+			t.Logf("open (with browser start if first): %v", time.Since(start))
+			v := `document.getElementById("v")`
+			if err := p.WaitFor(ctx, v+`.currentTime > 1`, v+`.readyState`, v+`.error && `+v+`.error.message`); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.WaitFor(ctx, e.AudioDecodedJS(v)); err != nil {
+				t.Fatalf("no audio decoded: %v", err)
+			}
+			var broken struct {
+				Err  int     `json:"err"`
+				Time float64 `json:"time"`
+			}
+			if err := p.Eval(ctx, `(() => { const v = document.getElementById("b"); return {err: v.error ? v.error.code : 0, time: v.currentTime}; })()`, &broken); err != nil {
+				t.Fatal(err)
+			}
+			if broken.Err == 0 || broken.Time > 0 {
+				t.Fatalf("broken file looked playable: %+v", broken)
+			}
+			checkScreenshot(t, ctx, p, Phone)
+			if err := p.SetViewport(ctx, Desktop); err != nil {
+				t.Fatal(err)
+			}
+			checkScreenshot(t, ctx, p, Desktop)
+		})
+	}
+}
+
+// checkScreenshot: the picture is a PNG of the viewport's size.
+func checkScreenshot(t *testing.T, ctx context.Context, p *Page, v Viewport) {
+	t.Helper()
+	var inner Viewport
+	if err := p.Eval(ctx, `({Width: window.innerWidth, Height: window.innerHeight})`, &inner); err != nil || inner != v {
+		t.Errorf("viewport %+v, want %+v (%v)", inner, v, err)
+	}
+	path := filepath.Join(t.ArtifactDir(), "shot.png")
+	if err := p.Screenshot(ctx, path); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(http.FileServer(http.Dir(dir)))
-	defer srv.Close()
-
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	b, err := Start(ctx, srv.URL+"/index.html")
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-	if err := b.WaitFor(ctx, `document.getElementById("v").currentTime > 1`, `document.getElementById("v").readyState`); err != nil {
-		t.Fatal(err)
-	}
-	var audio int
-	if err := b.Eval(ctx, `document.getElementById("v").webkitAudioDecodedByteCount`, &audio); err != nil || audio <= 0 {
-		t.Fatalf("audio decoded bytes = %d, %v", audio, err)
-	}
-	var broken struct {
-		Err  int     `json:"err"`
-		Time float64 `json:"time"`
-	}
-	if err := b.Eval(ctx, `(() => { const v = document.getElementById("b"); return {err: v.error ? v.error.code : 0, time: v.currentTime}; })()`, &broken); err != nil {
-		t.Fatal(err)
-	}
-	if broken.Err == 0 || broken.Time > 0 {
-		t.Fatalf("broken file looked playable: %+v", broken)
-	}
-	if err := b.Screenshot(ctx, filepath.Join(dir, "shot.png")); err != nil {
-		t.Fatal(err)
-	}
-	if st, err := os.Stat(filepath.Join(dir, "shot.png")); err != nil || st.Size() < 100 {
-		t.Fatalf("screenshot: %v", err)
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != v.Width || cfg.Height != v.Height {
+		t.Errorf("screenshot %dx%d, want %dx%d (%v)", cfg.Width, cfg.Height, v.Width, v.Height, err)
 	}
 }
