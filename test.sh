@@ -12,6 +12,7 @@ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || need+=(ffmpeg)
 command -v chromium >/dev/null || need+=(chromium)
 command -v rclone >/dev/null || need+=(rclone)
 command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+command -v zbarimg >/dev/null || need+=(zbar-tools)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"
