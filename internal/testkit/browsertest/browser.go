@@ -290,3 +290,9 @@ func lastLines(s string, n int) string {
 	}
 	return strings.Join(lines, " | ")
 }
+
+// Call sends one raw DevTools command (e.g. Emulation.setDeviceMetricsOverride)
+// and returns its JSON result.
+func (b *Browser) Call(ctx context.Context, method string, params any) (json.RawMessage, error) {
+	return b.call(ctx, method, params)
+}
