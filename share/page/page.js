@@ -130,6 +130,10 @@
     });
     Object.keys(days).forEach(function (d) { if (!seen[d]) delete days[d]; });
     add(x.recent);
+    x.recent.forEach(function (r) { // a loaded day gains the new ones without a refetch
+      var day = days[dayOf(r)];
+      if (day && day.segs && !day.segs.some(function (s) { return s.path === r.path; })) day.segs.push(r);
+    });
     trim();
     var newest = x.days.length ? x.days[x.days.length - 1].day : "";
     if (newest && days[newest].segs) loadDay(newest); // loaded, and missing some: reload
