@@ -115,12 +115,20 @@ func (k *Keeper) Flush(ctx context.Context) {
 		return
 	}
 	relist := k.last.IsZero() || k.now().Sub(k.last) >= k.relist()
-	if relist {
-		added = nil
-		k.last = k.now()
-	}
 	if relist || len(added) > 0 {
-		k.check(ctx, k.refreshAll(ctx, added))
+		var merge []archive.Segment // nil: list each selection again
+		if !relist {
+			merge = added
+		}
+		err := k.refreshAll(ctx, merge)
+		if err != nil { // try again next time: keep what was noted, relist if due
+			k.mu.Lock()
+			k.pending = append(added, k.pending...)
+			k.mu.Unlock()
+		} else if relist {
+			k.last = k.now()
+		}
+		k.check(ctx, err)
 	}
 	if k.Own != nil {
 		k.check(ctx, k.keepOwn(ctx))

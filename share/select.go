@@ -10,7 +10,6 @@ import (
 	"github.com/rclone/rclone/fs"
 
 	"github.com/camshare/camshare/internal/archive"
-	"github.com/camshare/camshare/internal/units"
 )
 
 // Step 1 of the path: which segments a share shows.
@@ -51,7 +50,7 @@ func (o *Options) live() bool {
 // describe is the selection in words, for --list.
 func (o *Options) describe() string {
 	if o.Window > 0 {
-		return "the last " + units.FormatDuration(o.Window)
+		return "the last " + shortDuration(o.Window)
 	}
 	from, to := o.span()
 	if to.IsZero() {
@@ -143,4 +142,17 @@ func medianGap(segs []archive.Segment) time.Duration {
 	}
 	slices.Sort(gaps)
 	return gaps[len(gaps)/2]
+}
+
+// shortDuration says 1h, 7d, 90m as people type them for --last.
+func shortDuration(d time.Duration) string {
+	for _, u := range []struct {
+		d    time.Duration
+		name string
+	}{{24 * time.Hour, "d"}, {time.Hour, "h"}, {time.Minute, "m"}} {
+		if d%u.d == 0 {
+			return fmt.Sprintf("%d%s", d/u.d, u.name)
+		}
+	}
+	return d.String()
 }

@@ -16,11 +16,11 @@ import (
 // Links makes one link per selected segment, oldest first (share without
 // --page). Warnings (expiry capped or ignored) are for stderr.
 func Links(ctx context.Context, o Options) ([]Link, []string, error) {
-	segs, err := selectFootage(ctx, &o)
+	l, err := newLinker(&o, false) // a remote without links is refused before listing
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := newLinker(&o, false)
+	segs, err := selectFootage(ctx, &o)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -48,6 +48,10 @@ var publishMu sync.Mutex // uploads in one process refresh shares one at a time
 func Publish(ctx context.Context, o Options) (*Published, error) {
 	publishMu.Lock()
 	defer publishMu.Unlock()
+	l, err := newLinker(&o, true) // a remote without links is refused before listing
+	if err != nil {
+		return nil, err
+	}
 	old, err := existing(ctx, &o)
 	if err != nil {
 		return nil, err
@@ -56,7 +60,7 @@ func Publish(ctx context.Context, o Options) (*Published, error) {
 	if err != nil {
 		return nil, err
 	}
-	return publish(ctx, &o, old, segs, true)
+	return publish(ctx, &o, l, old, segs, true)
 }
 
 // existing is the record of the share o renews; nil for a new share.
@@ -72,12 +76,9 @@ func existing(ctx context.Context, o *Options) (*record, error) {
 
 // publish runs the steps after selection. withPage false rewrites only the
 // index (a refresh: the page's link stays).
-func publish(ctx context.Context, o *Options, old *record, segs []archive.Segment, withPage bool) (*Published, error) {
-	now := o.now()
-	l, err := newLinker(o, true)
-	if err != nil {
-		return nil, err
-	}
+func publish(ctx context.Context, o *Options, l *linker, old *record, segs []archive.Segment, withPage bool) (*Published, error) {
+	now := l.now
+	var err error
 	r := recordOf(o, o.ID, now)
 	reuse := map[string]Link{}
 	if old != nil {
@@ -153,6 +154,10 @@ func refresh(ctx context.Context, o *Options, old *record, added []archive.Segme
 			return err
 		}
 	}
-	_, err := publish(ctx, o, old, segs, false)
+	l, err := newLinker(o, true)
+	if err != nil {
+		return err
+	}
+	_, err = publish(ctx, o, l, old, segs, false)
 	return err
 }
