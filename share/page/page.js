@@ -189,7 +189,9 @@
   // problem explains a failed fetch or playback in plain words and decides
   // what happens next: offline waits and resumes, gone skips, expired stops.
   function problem(err) {
-    var expired = doc.expires && Date.now() >= doc.expires;
+    // A 403 near the end of the link's life is its expiry (the server's
+    // clock and the signature's second may run a little ahead of ours).
+    var expired = doc.expires && (Date.now() >= doc.expires || (err && err.status === 403 && Date.now() >= doc.expires - 120000));
     if (expired || (err && err.status === 403)) {
       trouble = "expired";
       say(expired ? "This link has expired. Ask the person who sent it for a new one."
