@@ -142,6 +142,8 @@ func TestPageFindsAMoment(t *testing.T) {
 	}
 	// It plays on into the next day without the viewer doing anything.
 	waitPlaying(t, ctx, b, segs[1].Path)
+	shot(t, ctx, b, "moment-phone.png", 412, 915)
+	shot(t, ctx, b, "moment-desktop.png", 1280, 800)
 }
 
 // Item 10: "Save this moment" downloads the recording playing, named

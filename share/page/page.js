@@ -30,6 +30,7 @@
   var fShort = fmt({ hour: "2-digit", minute: "2-digit" });
   var fHour = fmt({ hour: "numeric" });
   var fDay = fmt({ weekday: "long", day: "numeric", month: "long" });
+  var fDayShort = fmt({ weekday: "short", day: "numeric", month: "short" });
   var fLocalWhen = new Intl.DateTimeFormat(lang, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
   // Camera wall clock: shift by the camera's offset and read as UTC.
   function cam(ms, off) { return new Date(ms + off * 1000); }
@@ -345,7 +346,8 @@
     var tl = $("timeline"), m = $("marker");
     if (!current || !shownDay || !days[shownDay]) { m.style.display = "none"; return; }
     var at = current.ms + Math.floor((video.currentTime || 0) * 1000);
-    $("now").textContent = camTime(at, current.off);
+    var newest = doc.days.length ? doc.days[doc.days.length - 1].day : "";
+    $("now").textContent = (dayOf(current) === newest ? "" : fDayShort.format(cam(at, current.off)) + ", ") + camTime(at, current.off);
     var b = dayBounds(shownDay), frac = (at - b.start) / (b.end - b.start);
     m.style.display = dayOf(current) === shownDay ? "block" : "none";
     m.style.left = Math.min(100, Math.max(0, 100 * frac)) + "%";
