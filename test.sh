@@ -18,6 +18,7 @@ for p in gstreamer1.0-libav gstreamer1.0-plugins-good; do
 done
 command -v rclone >/dev/null || need+=(rclone)
 command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
+command -v zbarimg >/dev/null || need+=(zbar-tools)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"

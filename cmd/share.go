@@ -1,12 +1,14 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path"
 	"strings"
 	"time"
 
+	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/fspath"
 	"github.com/spf13/cobra"
 
@@ -21,30 +23,37 @@ type shareFlags struct {
 	ro                                   remote.Options
 	last, date, from, to, camera, expire string
 	out, title, dir, name                string
-	asJSON, qr, page, utc                bool
+	asJSON, qr, page, utc, list          bool
+	revoke                               string
 }
 
 func newShareCmd(g *globals) *cobra.Command {
 	var sf shareFlags
 	c := &cobra.Command{
-		Use:   "share REMOTE:FOLDER [--last 1h | --date YYYYMMDD | --from T --to T] [--page] [--qr]",
+		Use:   "share REMOTE:FOLDER [--last 1h | --date YYYYMMDD | --from T --to T] [--page] [--qr] | --list | --revoke ID",
 		Short: "Print links family can open, or upload a page that plays the footage",
 		Long: `Select segments by the time in their names (only the folders needed are listed)
 and print one public link per segment (rclone's PublicLink), or with --page
-upload FOLDER/index.html: one self-contained page that plays the selection back
-to back, newest first, on a phone, and follows new segments while the selection
-is open (--last, or --from without --to). ship --update-page keeps it live.
+upload a page of its own, FOLDER/share/ID/index.html (ID is random): it plays
+the selection back to back on a phone, starting at the newest, and follows new
+segments while the selection is open (--last, or --from without --to). Each
+--page is a new share: an earlier link keeps exactly its own selection.
+ship and run keep every live page of their folder fresh. --list shows the
+pages that exist, --revoke ID deletes one (its link then opens nothing).
+An empty selection is an error: nothing is uploaded, no bucket is created.
 
 Links need a backend that makes them: S3-compatible stores (presigned URLs, at
 most 7 days; the page renders and plays there), B2, Drive, pCloud, Mega, Box,
-Dropbox, OneDrive (their links open the provider's viewer: fine to send, but the
-page can't play them). Local folders, SFTP, WebDAV, FTP and SMB have no links; a
+Dropbox, OneDrive (their links open the provider's viewer: fine to send, but
+--page is refused there). Local folders, SFTP, WebDAV, FTP and SMB have no links; a
 crypt remote's links point at ciphertext. --page on a local folder writes a page
 with relative links to open from disk.`,
 		Example: `  camshare share s3:bucket/cam --last 2h
   camshare share s3:bucket/cam --date 20240323 --json
   camshare share s3:bucket --camera garden --from "yesterday 18:00" --to 21:00
   camshare share s3:bucket/cam --page --qr
+  camshare share s3:bucket/cam --list
+  camshare share s3:bucket/cam --revoke 4kq2…
   camshare share /sdcard/camshare --page`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -60,7 +69,9 @@ with relative links to open from disk.`,
 	f.StringVar(&sf.expire, "expire", "7d", "link lifetime (S3 caps it at 7d; Drive, pCloud, Mega ignore it)")
 	f.BoolVar(&sf.asJSON, "json", false, "print a JSON array: start, end, path, size, url, expires")
 	f.BoolVar(&sf.qr, "qr", false, "also print a QR code of the page link (or of the one link selected)")
-	f.BoolVar(&sf.page, "page", false, "upload FOLDER/index.html, a page that plays the selection, and print its link")
+	f.BoolVar(&sf.page, "page", false, "upload a new page that plays the selection (FOLDER/share/ID/) and print its link")
+	f.BoolVar(&sf.list, "list", false, "list the pages shared from FOLDER")
+	f.StringVar(&sf.revoke, "revoke", "", "delete the page with this ID (see --list): its link stops working")
 	f.StringVar(&sf.out, "out", "", "write the page to this local file instead of uploading it (implies --page)")
 	f.StringVar(&sf.title, "title", "", "page title (default: the camera or folder name)")
 	f.StringVar(&sf.dir, "layout", layout.DefaultDir, "folder pattern below REMOTE:FOLDER (strftime)")
@@ -75,7 +86,7 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	o := share.Options{Scheme: scheme, Title: sf.title}
+	o := share.Options{Scheme: scheme, Title: sf.title, Camera: sf.camera}
 	if err := sf.selection(&o, time.Now(), scheme.Location()); err != nil {
 		return err
 	}
@@ -109,38 +120,24 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 		return err
 	}
 	stdout, stderr := c.OutOrStdout(), c.ErrOrStderr()
-	warn := func(ws []string) {
-		for _, w := range ws {
-			fmt.Fprintf(stderr, "camshare: warning: %s\n", w)
-		}
-	}
 
-	if sf.page || sf.out != "" {
-		o.Out = sf.out
-		// A local folder has no links: its page links relatively and is opened from disk.
-		o.Relative = o.Dest.Features().IsLocal
-		pageURL, ws, err := share.WritePage(ctx, o)
-		warn(ws)
-		if err != nil {
-			return fmt.Errorf("share: %w", err)
+	switch {
+	case sf.list:
+		return listPages(ctx, o.Dest, stdout)
+	case sf.revoke != "":
+		if err := share.Revoke(ctx, o.Dest, sf.revoke); err != nil {
+			return fmt.Errorf("share --revoke %s: %w", sf.revoke, err)
 		}
-		if pageURL == "" { // dry run
-			return nil
-		}
-		fmt.Fprintln(stdout, pageURL)
-		if sf.qr {
-			return share.WriteQR(stdout, pageURL)
-		}
+		fmt.Fprintf(stderr, "camshare: page %s removed; its link now opens nothing\n", sf.revoke)
 		return nil
+	case sf.page || sf.out != "":
+		return publishPage(ctx, o, sf, stdout, stderr)
 	}
 
 	links, ws, err := share.Links(ctx, o)
-	warn(ws)
+	warn(stderr, ws)
 	if err != nil {
 		return fmt.Errorf("share: %w", err)
-	}
-	if len(links) == 0 {
-		fmt.Fprintf(stderr, "camshare: no segments in %s for that time\n", spec)
 	}
 	if sf.asJSON {
 		if links == nil {
@@ -208,6 +205,74 @@ func (sf *shareFlags) selection(o *share.Options, now time.Time, loc *time.Locat
 				return usagef("--last %q: want a duration such as 2h or 7d", sf.last)
 			}
 		}
+	}
+	return nil
+}
+
+// publishPage is --page: a new share, its link, when it stops working.
+func publishPage(ctx context.Context, o share.Options, sf *shareFlags, stdout, stderr io.Writer) error {
+	o.Out = sf.out
+	// A local folder has no links: its page links relatively and is opened from disk.
+	o.Relative = o.Dest.Features().IsLocal
+	p, err := share.Publish(ctx, o)
+	if p != nil {
+		warn(stderr, p.Warnings)
+	}
+	if err != nil {
+		return fmt.Errorf("share: %w", err)
+	}
+	if p.URL == "" { // dry run
+		return nil
+	}
+	fmt.Fprintln(stdout, p.URL)
+	live := "a fixed selection"
+	if p.Live {
+		live = "live: ship and run add new footage"
+	}
+	until := "its link does not expire"
+	if !p.Expires.IsZero() {
+		until = "it works until " + p.Expires.Local().Format("Mon 2 Jan 2006 15:04 MST (-07:00)")
+	}
+	fmt.Fprintf(stderr, "camshare: page %s: %d segments, %s; %s\n", p.ID, p.Segments, live, until)
+	if sf.qr {
+		return share.WriteQR(stdout, p.URL)
+	}
+	return nil
+}
+
+func warn(stderr io.Writer, ws []string) {
+	for _, w := range ws {
+		fmt.Fprintf(stderr, "camshare: warning: %s\n", w)
+	}
+}
+
+// listPages is --list: one line per page, newest first.
+func listPages(ctx context.Context, f fs.Fs, w io.Writer) error {
+	pages, err := share.List(ctx, f)
+	if err != nil {
+		return fmt.Errorf("share --list: %w", err)
+	}
+	if len(pages) == 0 {
+		fmt.Fprintln(w, "no pages shared here")
+		return nil
+	}
+	for _, p := range pages {
+		live := "fixed"
+		if p.Live {
+			live = "live"
+		}
+		until := "no expiry"
+		if !p.Expires.IsZero() {
+			until = "works until " + p.Expires.Local().Format("2006-01-02 15:04 MST")
+			if p.Expires.Before(time.Now()) {
+				until = "expired " + p.Expires.Local().Format("2006-01-02 15:04 MST")
+			}
+		}
+		owner := ""
+		if p.Owner != "" {
+			owner = " (kept by " + p.Owner + ")"
+		}
+		fmt.Fprintf(w, "%s  %s  %s, %s, %d segments, %s%s\n", p.ID, p.Created.Local().Format("2006-01-02 15:04"), live, p.Selection, p.Segments, until, owner)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -54,6 +55,13 @@ func TestShareCommandS3(t *testing.T) {
 	code, out, errs := shareRun(t, "share", srv.Remote, "--camera", "garden", "--utc", "--expire", "30d", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
+	}
+	// Item 12: links keep their & (no HTML escaping), the expiry warning its zone.
+	if strings.Contains(out, `\u0026`) || !strings.Contains(out, "&X-Amz-") {
+		t.Errorf("--json escapes the links' &: %.300s", out)
+	}
+	if !regexp.MustCompile(`links expire \d{4}-\d\d-\d\d \d\d:\d\d \S+ \([+-]\d\d:\d\d\)`).MatchString(errs) {
+		t.Errorf("expiry warning without a time zone: %q", errs)
 	}
 	var links []struct {
 		Start, Path, URL string
@@ -142,20 +150,62 @@ func TestShareCommandRefuses(t *testing.T) {
 	}
 }
 
-// A local folder gets a page with relative links, opened from disk.
+// A local folder gets a page with relative links, opened from disk, in a
+// folder of its own; --list shows it, --revoke removes it.
 func TestShareCommandLocalPage(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errs := shareRun(t, "share", dir, "--page")
+	s, _ := layout.New(layout.DefaultName, layout.DefaultDir, true)
+	p, _ := s.RemotePath(s.Name(time.Now().Add(-time.Minute)))
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, p), []byte("seg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := shareRun(t, "share", dir, "--page", "--utc")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if got := strings.TrimSpace(out); got != filepath.Join(dir, "index.html") {
-		t.Fatalf("printed %q", got)
+	page := strings.TrimSpace(out)
+	if filepath.Base(page) != "index.html" || filepath.Dir(filepath.Dir(page)) != filepath.Join(dir, "share") {
+		t.Fatalf("printed %q", page)
 	}
-	for _, name := range []string{"index.html", "index.js", "index.json"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+	for _, name := range []string{"index.html", "latest.js", "share.json"} {
+		if _, err := os.Stat(filepath.Join(filepath.Dir(page), name)); err != nil {
 			t.Error(err)
 		}
+	}
+	id := filepath.Base(filepath.Dir(page))
+	if code, out, _ := shareRun(t, "share", dir, "--list"); code != 0 || !strings.HasPrefix(out, id+"  ") || !strings.Contains(out, "live, the last 1h, 1 segments") {
+		t.Fatalf("--list: %d %q", code, out)
+	}
+	if code, _, errs := shareRun(t, "share", dir, "--revoke", id); code != 0 {
+		t.Fatalf("--revoke: %d %s", code, errs)
+	}
+	if _, err := os.Stat(page); !os.IsNotExist(err) {
+		t.Fatalf("page still there after --revoke: %v", err)
+	}
+	if code, out, _ := shareRun(t, "share", dir, "--list"); code != 0 || strings.TrimSpace(out) != "no pages shared here" {
+		t.Fatalf("--list after revoke: %d %q", code, out)
+	}
+}
+
+// Item 7: a typo in the remote creates nothing and fails: no bucket, no
+// empty page. An empty selection in an existing folder fails too.
+func TestSharePageNeverCreates(t *testing.T) {
+	srv := rclonetest.S3(t)
+	code, out, errs := shareRun(t, "share", strings.TrimSuffix(srv.Remote, "bucket")+"nobucket/x", "--page")
+	if code != 1 || out != "" || !strings.Contains(errs, "no footage in") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(srv.Root), "nobucket")); !os.IsNotExist(err) {
+		t.Fatalf("share created the bucket: %v", err)
+	}
+	if code, _, errs := shareRun(t, "share", srv.Remote+"/cam", "--page"); code != 1 || !strings.Contains(errs, "nothing to share") {
+		t.Fatalf("empty selection: exit %d %s", code, errs)
+	}
+	if n := countFiles(t, srv.Root); n != 0 {
+		t.Fatalf("%d files written for an empty selection", n)
 	}
 }
 
@@ -173,59 +223,81 @@ func get(t *testing.T, url string) string {
 	return string(b)
 }
 
-// ship --update-page: the first upload writes a live page, later ones add
-// their segment to its index.
-func TestShipUpdatePage(t *testing.T) {
+// Items 2 and 3: plain ship (no flag) keeps every live page of its folder
+// fresh, and the page's index converges on the remote: segments that
+// arrived while nothing refreshed it are there after the next ship.
+func TestShipKeepsPagesFresh(t *testing.T) {
 	srv := rclonetest.S3(t)
 	rec := t.TempDir()
-	s, _ := layout.New(layout.DefaultName, "", true)
+	s, _ := layout.New(layout.DefaultName, layout.DefaultDir, true)
 	now := time.Now()
-	shipOne := func(at time.Time) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(rec, s.Name(at)), []byte("seg "+at.String()), 0o644); err != nil {
+	f, err := remote.Open(context.Background(), srv.Remote+"/cam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploadDirect := func(at time.Time) {
+		p, _ := s.RemotePath(s.Name(at))
+		if _, err := operations.Rcat(context.Background(), f, p, io.NopCloser(strings.NewReader("seg")), now, nil); err != nil {
 			t.Fatal(err)
 		}
-		if code, _, errs := shareRun(t, "ship", "--dir", rec, "--to", srv.Remote+"/cam", "--once", "--utc", "--update-page"); code != 0 {
-			t.Fatalf("ship: exit %d: %s", code, errs)
-		}
 	}
-	readIndex := func() (segs []struct{ Path, URL string }) {
-		t.Helper()
-		raw, err := os.ReadFile(filepath.Join(srv.Root, "cam", "index.json"))
+	uploadDirect(now.Add(-5 * time.Minute))
+	code, out, errs := shareRun(t, "share", srv.Remote+"/cam", "--page", "--utc")
+	if code != 0 {
+		t.Fatalf("share --page: %d %s", code, errs)
+	}
+	if !regexp.MustCompile(`works until .* \d\d:\d\d \S+ \([+-]\d\d:\d\d\)`).MatchString(errs) {
+		t.Errorf("share --page does not say until when the page works, with its zone: %q", errs)
+	}
+	page := strings.TrimSpace(out)
+	id := regexp.MustCompile(`/share/([a-z0-9]+)/index\.html`).FindStringSubmatch(page)
+	if id == nil {
+		t.Fatalf("page link %q", page)
+	}
+	latestSegs := func() int {
+		raw, err := os.ReadFile(filepath.Join(srv.Root, "cam", "share", id[1], "latest.json"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ix struct{ Segments []struct{ Path, URL string } }
-		if err := json.Unmarshal(raw, &ix); err != nil {
+		var l struct{ Days []struct{ N int } }
+		if err := json.Unmarshal(raw, &l); err != nil {
 			t.Fatal(err)
 		}
-		return ix.Segments
+		n := 0
+		for _, d := range l.Days {
+			n += d.N
+		}
+		return n
 	}
-	shipOne(now.Add(-2 * time.Minute))
-	if _, err := os.Stat(filepath.Join(srv.Root, "cam", "index.html")); err != nil {
-		t.Fatalf("no page written by the first upload: %v", err)
+	uploadDirect(now.Add(-4 * time.Minute)) // nothing refreshes for these two
+	uploadDirect(now.Add(-3 * time.Minute))
+	if err := os.WriteFile(filepath.Join(rec, s.Name(now.Add(-time.Minute))), []byte("seg"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	if segs := readIndex(); len(segs) != 1 {
-		t.Fatalf("index after one upload: %+v", segs)
+	if code, _, errs := shareRun(t, "ship", "--dir", rec, "--to", srv.Remote+"/cam", "--once", "--utc"); code != 0 {
+		t.Fatalf("ship: exit %d: %s", code, errs)
 	}
-	shipOne(now.Add(-time.Minute))
-	segs := readIndex()
-	if len(segs) != 2 {
-		t.Fatalf("index after two uploads: %+v", segs)
-	}
-	if body := get(t, segs[1].URL); !strings.HasPrefix(body, "seg ") {
-		t.Fatalf("new segment's link serves %q", body)
+	if n := latestSegs(); n != 4 {
+		t.Fatalf("the page's index holds %d segments, the remote 4", n)
 	}
 }
 
 // --dry-run changes nothing on the remote.
 func TestSharePageDryRun(t *testing.T) {
 	dir := t.TempDir()
+	s, _ := layout.New(layout.DefaultName, layout.DefaultDir, true)
+	p, _ := s.RemotePath(s.Name(time.Now().Add(-time.Minute)))
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, p), []byte("seg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	code, out, errs := shareRun(t, "share", dir, "--page", "--dry-run")
 	if code != 0 || out != "" || !strings.Contains(errs, "dry run") {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
-	if n := countFiles(t, dir); n != 0 {
-		t.Fatalf("dry run wrote %d files", n)
+	if n := countFiles(t, dir); n != 1 {
+		t.Fatalf("dry run wrote %d files", n-1)
 	}
 }

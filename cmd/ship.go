@@ -1,23 +1,26 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/camshare/camshare/internal/archive"
 	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/units"
+	"github.com/camshare/camshare/share"
 	"github.com/camshare/camshare/ship"
 )
 
 func newShipCmd(g *globals) *cobra.Command {
 	var (
-		ro       remote.Options
-		o        = ship.Options{Rescan: 30 * time.Second}
-		names    *schemeFlags
-		dir, to  string
-		withPage bool
+		ro                 remote.Options
+		o                  = ship.Options{Rescan: 30 * time.Second}
+		names              *schemeFlags
+		dir, to            string
+		withPages, oldFlag bool
 	)
 	c := &cobra.Command{
 		Use:   "ship --dir DIR --to REMOTE:FOLDER",
@@ -27,7 +30,8 @@ written) to REMOTE:FOLDER/YYYYMMDD/HH/NAME.mp4, the date and hour read from the
 name. The local file is deleted only after the remote copy is verified (size,
 and hash where the remote has one). While the remote is down segments wait
 locally and go out in order when it is back; --max-local and --min-free delete
-the oldest waiting ones so the disk never fills.
+the oldest waiting ones so the disk never fills. Every live page shared from
+the folder (camshare share --page) gains each segment as it lands.
 
 REMOTE is any remote in your rclone config (--config, $RCLONE_CONFIG, an
 encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
@@ -65,17 +69,19 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 				return err
 			}
 			o.Sources = []ship.Source{{Dir: dir, Dest: dest}}
-			if withPage {
-				o.OnShipped = updatePage(dest, o.Scheme, log) // share_update.go
+			var pages *share.Keeper
+			if withPages {
+				// Every live page of the folder follows the uploads (share's rules).
+				pages = &share.Keeper{Dest: dest, Scheme: o.Scheme, Log: log}
+				o.OnShipped = func(_ context.Context, s ship.Shipped) {
+					pages.Note(archive.Segment{Path: s.Remote, Start: s.Start, Size: s.Size})
+				}
 			}
 			s, err := ship.New(o)
 			if err != nil {
 				return err
 			}
-			if err := s.Run(ctx); err != nil {
-				return fmt.Errorf("ship: %w", err)
-			}
-			return nil
+			return shipAndKeep(ctx, s, pages)
 		},
 	}
 	f := c.Flags()
@@ -86,7 +92,33 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 	f.Var(units.SizeVar(&o.MinFree), "min-free", "keep at least this much disk free; oldest waiting deleted below (e.g. 1GB)")
 	f.Var(units.DurationVar(&o.Rescan), "rescan", "rescan the folder this often (catches missed file events)")
 	names = addSchemeFlags(f, true)
-	f.BoolVar(&withPage, "update-page", false, "keep the share page's live index (camshare share --page) up to date after each upload")
+	f.BoolVar(&withPages, "update-pages", true, "keep every live share page of the folder (camshare share --page) fresh after each upload")
+	f.BoolVar(&oldFlag, "update-page", true, "")
+	f.MarkDeprecated("update-page", "live pages are kept fresh by default now (--update-pages)")
 	ro.AddFlags(f)
 	return c
+}
+
+// shipAndKeep runs the shipper and, beside it, the keeper of the folder's
+// live pages; the keeper catches up once more when ship stops (--once).
+func shipAndKeep(ctx context.Context, s *ship.Shipper, pages *share.Keeper) error {
+	if pages == nil {
+		if err := s.Run(ctx); err != nil {
+			return fmt.Errorf("ship: %w", err)
+		}
+		return nil
+	}
+	kctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { pages.Run(kctx); close(done) }()
+	err := s.Run(ctx)
+	stop()
+	<-done
+	last, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	pages.Flush(last)
+	if err != nil {
+		return fmt.Errorf("ship: %w", err)
+	}
+	return nil
 }

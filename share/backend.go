@@ -6,9 +6,13 @@ import (
 	"reflect"
 	"time"
 
-	"github.com/camshare/camshare/internal/units"
 	"github.com/rclone/rclone/fs"
+
+	"github.com/camshare/camshare/internal/units"
 )
+
+// Step 2's rules: what each backend's links are. Every backend difference
+// share knows of is in this file.
 
 // linkPolicy is what one backend's PublicLink does with the expiry asked
 // for, and whether its links serve the file itself (a page can only play
@@ -16,19 +20,19 @@ import (
 type linkPolicy struct {
 	maxExpire  time.Duration // > 0: the backend caps expiry at this
 	noExpiry   string        // non-empty: the backend ignores expiry; why, for the warning
-	viewerLink bool          // links open the provider's viewer page, not the raw bytes
+	viewerLink string        // non-empty: links open this provider's viewer page, not the raw bytes
 }
 
 var policies = map[string]linkPolicy{
 	"s3":       {maxExpire: 7 * 24 * time.Hour}, // presigned URLs: AWS signature v4 allows one week
 	"b2":       {noExpiry: "b2 links ignore --expire: on a private bucket they last the remote's download_auth_duration (default 1 week), on a public bucket for ever"},
-	"drive":    {noExpiry: "Google Drive links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
-	"pcloud":   {noExpiry: "pCloud links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
-	"mega":     {noExpiry: "Mega links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
-	"box":      {noExpiry: "Box links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
-	"koofr":    {noExpiry: "Koofr links ignore --expire: they last until the file is unshared or deleted", viewerLink: true},
-	"dropbox":  {noExpiry: "Dropbox sets link expiry only on paid plans: on others the links do not expire", viewerLink: true},
-	"onedrive": {viewerLink: true},
+	"drive":    {noExpiry: "Google Drive links ignore --expire: they last until the file is unshared or deleted", viewerLink: "Google Drive"},
+	"pcloud":   {noExpiry: "pCloud links ignore --expire: they last until the file is unshared or deleted", viewerLink: "pCloud"},
+	"mega":     {noExpiry: "Mega links ignore --expire: they last until the file is unshared or deleted", viewerLink: "Mega"},
+	"box":      {noExpiry: "Box links ignore --expire: they last until the file is unshared or deleted", viewerLink: "Box"},
+	"koofr":    {noExpiry: "Koofr links ignore --expire: they last until the file is unshared or deleted", viewerLink: "Koofr"},
+	"dropbox":  {noExpiry: "Dropbox sets link expiry only on paid plans: on others the links do not expire", viewerLink: "Dropbox"},
+	"onedrive": {viewerLink: "OneDrive"},
 }
 
 // backendName is the rclone backend behind f ("s3", "local", "crypt"),
@@ -42,7 +46,8 @@ func backendName(f fs.Info) string {
 	return path.Base(t.PkgPath())
 }
 
-// NoLinksError says why a remote cannot give family links, and what to use.
+// NoLinksError says why a remote cannot give family links (or a page), and
+// what to use.
 type NoLinksError struct {
 	Remote  string // the remote as the user named it
 	Backend string
@@ -53,16 +58,35 @@ func (e *NoLinksError) Error() string {
 	return fmt.Sprintf("%s (%s) can't make links family can open: %s", e.Remote, e.Backend, e.Why)
 }
 
+// PageRefusedError is --page on a backend whose links open the provider's
+// viewer: the page would be a file family downloads, not a page.
+type PageRefusedError struct {
+	Remote, Provider string
+}
+
+func (e *PageRefusedError) Error() string {
+	return fmt.Sprintf("%s: %s opens its links in its own viewer, so a camshare page there would arrive as a file to download, not a page that plays; "+
+		"for a page use an S3-compatible remote (AWS S3, Cloudflare R2, Backblaze B2, Wasabi, MinIO) or a local folder, or run share without --page for %s links to each recording",
+		e.Remote, e.Provider, e.Provider)
+}
+
 const useInstead = "use an S3-compatible remote (AWS S3, Cloudflare R2, Backblaze B2, Wasabi, MinIO) for links and the page, or Drive/pCloud/Mega for links"
 
-// checkLinks refuses remotes whose links would not work for family: no
+// backend is the link maker for one remote: its name and rules.
+type backend struct {
+	f      fs.Fs
+	name   string
+	policy linkPolicy
+}
+
+// openBackend refuses remotes whose links would not work for family: no
 // PublicLink at all, or crypt anywhere in the chain (its links point at
-// ciphertext). It returns the backend that makes the links.
-func checkLinks(f fs.Fs) (string, error) {
+// ciphertext); with page set, also those whose links open a viewer.
+func openBackend(f fs.Fs, page bool) (*backend, error) {
 	remote := fs.ConfigString(f)
 	for cur := f; cur != nil; {
 		if backendName(cur) == "crypt" {
-			return "crypt", &NoLinksError{remote, "crypt", "a crypt remote's links point at the encrypted files, which no browser can play; " + useInstead + " (ship an unencrypted copy there)"}
+			return nil, &NoLinksError{remote, "crypt", "a crypt remote's links point at the encrypted files, which no browser can play; " + useInstead + " (ship an unencrypted copy there)"}
 		}
 		unwrap := cur.Features().UnWrap
 		if unwrap == nil {
@@ -70,31 +94,36 @@ func checkLinks(f fs.Fs) (string, error) {
 		}
 		cur = unwrap()
 	}
-	name := backendName(f)
+	b := &backend{f: f, name: backendName(f)}
+	b.policy = policies[b.name]
+	if page && b.policy.viewerLink != "" {
+		return nil, &PageRefusedError{remote, b.policy.viewerLink}
+	}
 	if f.Features().PublicLink != nil {
-		return name, nil
+		return b, nil
 	}
 	why := "rclone has no public links for this backend; " + useInstead
-	switch name {
+	switch b.name {
 	case "local":
 		why = "a local folder has no web address; --page writes a page with relative links that plays from disk, or " + useInstead
 	case "sftp", "webdav", "ftp", "smb":
 		why = "it is a server people log in to, rclone has no public links for it; " + useInstead
 	}
-	return name, &NoLinksError{remote, name, why}
+	return nil, &NoLinksError{remote, b.name, why}
 }
 
-// expiryFor is the expiry to ask the backend for, when the links will really
+// expiry is the expiry to ask the backend for, when the links will really
 // expire (zero: never, or unknown), and a warning when that differs from
-// what was asked.
-func expiryFor(backend string, want time.Duration, now time.Time) (ask time.Duration, expires time.Time, warning string) {
-	p := policies[backend]
+// what was asked. Times in the warning carry their zone.
+func (b *backend) expiry(want time.Duration, now time.Time) (ask time.Duration, expires time.Time, warning string) {
+	p := b.policy
 	switch {
 	case p.noExpiry != "":
 		return want, time.Time{}, p.noExpiry
 	case p.maxExpire > 0 && want > p.maxExpire:
-		return p.maxExpire, now.Add(p.maxExpire), fmt.Sprintf("%s links expire after at most %s (presigned URLs): asked for %s, links expire %s",
-			backend, units.FormatDuration(p.maxExpire), units.FormatDuration(want), now.Add(p.maxExpire).Format("2006-01-02 15:04"))
+		until := now.Add(p.maxExpire)
+		return p.maxExpire, until, fmt.Sprintf("%s links expire after at most %s (presigned URLs): asked for %s, links expire %s",
+			b.name, units.FormatDuration(p.maxExpire), units.FormatDuration(want), until.Format("2006-01-02 15:04 MST (-07:00)"))
 	}
 	return want, now.Add(want), ""
 }

@@ -1,38 +1,48 @@
 // Package share turns what ship uploaded into things family can open on a
-// phone: one public link per segment, and a self-contained page that plays
-// the selection back to back in one <video> and follows new segments live.
+// phone: one public link per segment (Links), or a page of its own per
+// share (Publish) that starts at the newest footage and follows new
+// segments live.
 //
-// Segments are selected by time through archive (only the folders a range
-// needs are listed) and their names are read through layout. Links come from
-// rclone's PublicLink, so what a link is depends on the backend:
+// # One way through
 //
-//	backend                        links                      the page
-//	S3-compatible (AWS, R2, Wasabi, presigned URL, ≤ 7 days   renders (text/html from the
-//	  MinIO, B2's S3 API, …)                                  .html extension) and plays
+// Publish calls the steps in order, each in its own file:
+//
+//	select.go   select footage (archive, through layout); empty is an error
+//	links.go    link each segment (backend.go: every backend rule)
+//	index.go    build the index: latest.json and one document per day
+//	upload.go   upload the index (documents need to exist to be linked)
+//	render.go   render the page around latest.json's link
+//	upload.go   upload the page, link it
+//
+// # One folder per share
+//
+// Each share is share/ID/ below the archive root, ID 128 random bits: its
+// page, its index and share.json (its selection and links). A new share
+// never touches an old one; List and Revoke work on these folders. Keeper
+// (keeper.go) holds the live rules ship and run share: after each upload
+// it merges the segment into every live share's index, at start and every
+// hour it lists each selection again (so indexes converge on the remote),
+// and for run it keeps one page of its own, renewed before its link expires.
+//
+// # What the page fetches
+//
+// latest.json (a few KB: the newest segments, the days, expiry) every poll,
+// with no-cache, so an unchanged one is a 304; a day's document only when
+// the viewer opens that day; nothing while the tab is hidden. On S3 the
+// page and documents are presigned (at most 7 days: the page says until
+// when it works, and after that a sentence; a reload of an expired link
+// shows the server's own error, which no page can change). Opened from
+// disk (file://, the demo) fetch is refused, so documents also exist as
+// scripts calling camshareDoc().
+//
+//	backend                        links                      --page
+//	S3-compatible (AWS, R2, Wasabi, presigned URL, ≤ 7 days   renders and plays
+//	  MinIO, B2's S3 API, …)
 //	b2 (native API)                ignore --expire            renders and plays
-//	drive, dropbox, onedrive,      provider's viewer page;    shown as a download or a
-//	  pcloud, mega, box, koofr     most ignore --expire       preview: it can't play
+//	drive, dropbox, onedrive,      provider's viewer page;    refused, with what works
+//	  pcloud, mega, box, koofr     most ignore --expire
 //	local                          none                       relative links, open from disk
 //	sftp, webdav, ftp, smb,        none                       —
 //	  azureblob, gcs, swift
 //	crypt (over anything)          refused: ciphertext        —
-//
-// # Live page
-//
-// The page embeds the selection as it was when written, so it works even if
-// nothing else can be fetched. While the selection is open (a rolling
-// Window, or no To) it re-reads a small index beside it every Poll and moves
-// on to new segments; ship --update-page calls RefreshIndex after each
-// upload, which keeps the selection and link settings stored in the index and
-// only asks for links of new segments.
-//
-// On S3 the index's presigned URL is fixed in the page when it is written and
-// stays valid while the object behind it changes; a presigned URL can't take
-// a cache-busting parameter (the signature covers the query), so the page
-// fetches it with cache: "no-store", and the index is uploaded with
-// Cache-Control: no-cache. A live S3 page therefore lives as long as that URL:
-// at most 7 days, then the page says its link expired. Opened from disk
-// (file://, the demo), Chromium blocks fetch, so the page re-inserts
-// <script src="index.js?t=…"> instead, a copy of the index that sets
-// window.camshareIndex.
 package share

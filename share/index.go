@@ -1,235 +1,208 @@
 package share
 
 import (
-	"context"
+	"bytes"
 	"encoding/json"
-	"errors"
-	"fmt"
-	"sync"
 	"time"
-
-	"github.com/camshare/camshare/internal/archive"
 )
 
-// ErrNoPage is RefreshIndex's answer when there is no page (no index) in the
-// folder yet and the options do not say what to select.
-var ErrNoPage = errors.New("no share page in this folder yet (create one with 'camshare share --page')")
+// Step 3 of the path: the index the page reads, as documents to upload.
+//
+// A share's folder holds:
+//
+//	share.json          the share's own record: selection, settings, every link (never fetched by the page)
+//	latest.json         what an open page polls: the newest few segments, the days, expiry (small)
+//	day-YYYYMMDD.json   one day's segments, fetched when the viewer opens that day
+//	index.html          the page
+//
+// Opened from disk (file://) fetch is refused, so each document the page
+// reads also exists as a .js script that hands it to the page.
 
-// index is the small file the page polls. It also keeps the page's
-// selection and link settings, so RefreshIndex (called by ship after each
-// upload, which knows nothing of the page) renews it the same way.
-type index struct {
-	Version   int       `json:"version"`
-	Title     string    `json:"title"`
-	Generated time.Time `json:"generated"`
-	Live      bool      `json:"live"`
-	// The selection: a rolling window, or fixed bounds.
+// recentCount is how many of the newest segments latest.json carries: a
+// page that polled recently finds the new one there without a day document.
+const recentCount = 3
+
+// record is share.json: a share's selection and link settings, so a
+// refresh (ship after an upload, run) renews it the same way, and never
+// wider than it was made.
+type record struct {
+	Version       int        `json:"version"`
+	ID            string     `json:"id"`
+	Owner         string     `json:"owner,omitempty"`
+	Title         string     `json:"title"`
+	Camera        string     `json:"camera,omitempty"`
+	Created       time.Time  `json:"created"`
+	Generated     time.Time  `json:"generated"`
 	WindowSeconds int64      `json:"window_seconds,omitempty"`
 	From          *time.Time `json:"from,omitempty"`
 	To            *time.Time `json:"to,omitempty"`
 	ExpireSeconds int64      `json:"expire_seconds"`
+	PollMS        int64      `json:"poll_ms"`
 	Relative      bool       `json:"relative,omitempty"`
-	Segments      []Link     `json:"segments"`
+	// PageExpires is when the page's own link stops working (zero: never).
+	PageExpires time.Time          `json:"page_expires"`
+	PageURL     string             `json:"page_url,omitempty"` // the link handed out (run shows it in status)
+	Segments    []Link             `json:"segments"`
+	Docs        map[string]docLink `json:"docs"` // the documents the page fetches, by name
 }
 
-// linkJSON is a Link as scripts and the page read it: RFC 3339 times in the
-// camera's zone (from the name), plus milliseconds and the zone offset so
-// the page can place and label segments without the viewer's zone.
-type linkJSON struct {
-	Start   string  `json:"start"`
-	End     *string `json:"end"` // null: unknown (a lone segment)
-	Path    string  `json:"path"`
-	Size    int64   `json:"size"`
-	URL     string  `json:"url"`
-	Expires *string `json:"expires"` // null: the link does not expire (or the backend won't say)
-	StartMS int64   `json:"ms"`
-	EndMS   int64   `json:"end_ms,omitempty"`
-	Offset  int     `json:"offset"` // seconds east of UTC
+// docLink is one uploaded document: its content hash (unchanged ones are
+// not uploaded again) and its link.
+type docLink struct {
+	Sum     string    `json:"sha256"`
+	URL     string    `json:"url"`
+	Expires time.Time `json:"expires"`
 }
 
-// MarshalJSON writes a Link for --json and the index.
-func (l Link) MarshalJSON() ([]byte, error) {
-	_, off := l.Start.Zone()
-	j := linkJSON{Start: l.Start.Format(time.RFC3339), Path: l.Path, Size: l.Size, URL: l.URL,
-		StartMS: l.Start.UnixMilli(), Offset: off}
-	if !l.End.IsZero() {
-		end := l.End.Format(time.RFC3339)
-		j.End, j.EndMS = &end, l.End.UnixMilli()
-	}
-	if !l.Expires.IsZero() {
-		exp := l.Expires.Format(time.RFC3339)
-		j.Expires = &exp
-	}
-	return json.Marshal(j)
-}
-
-// UnmarshalJSON reads a Link back (RefreshIndex reuses links still valid).
-func (l *Link) UnmarshalJSON(b []byte) error {
-	var j linkJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	parse := func(s *string) time.Time {
-		if s == nil {
-			return time.Time{}
-		}
-		t, _ := time.Parse(time.RFC3339, *s)
-		return t
-	}
-	*l = Link{Start: parse(&j.Start), End: parse(j.End), Path: j.Path, Size: j.Size, URL: j.URL, Expires: parse(j.Expires)}
-	return nil
-}
-
-// settings records the options' selection in the index.
-func (o *Options) settings(now time.Time) index {
-	ix := index{Version: 1, Title: o.Title, Generated: now.UTC(), ExpireSeconds: int64(o.expire() / time.Second), Relative: o.Relative}
-	from, to := o.span()
+// recordOf is the record of o's selection.
+func recordOf(o *Options, id string, now time.Time) *record {
+	r := &record{Version: 2, ID: id, Owner: o.Owner, Title: o.Title, Camera: o.Camera, Created: now.UTC(), Generated: now.UTC(),
+		ExpireSeconds: int64(o.expire() / time.Second), PollMS: int64(o.poll() / time.Millisecond), Relative: o.Relative}
 	switch {
 	case o.Window > 0:
-		ix.WindowSeconds = int64(o.Window / time.Second)
+		r.WindowSeconds = int64(o.Window / time.Second)
 	case o.From.IsZero() && o.To.IsZero():
-		ix.WindowSeconds = int64(DefaultWindow / time.Second)
+		r.WindowSeconds = int64(DefaultWindow / time.Second)
 	default:
-		if !from.IsZero() {
-			ix.From = &from
+		if !o.From.IsZero() {
+			from := o.From
+			r.From = &from
 		}
-		if !to.IsZero() {
-			ix.To = &to
+		if !o.To.IsZero() {
+			to := o.To
+			r.To = &to
 		}
 	}
-	ix.Live = to.IsZero() || to.After(now)
+	return r
+}
+
+// options is the record as Options for a refresh.
+func (r *record) options(o Options) Options {
+	o.Window = time.Duration(r.WindowSeconds) * time.Second
+	o.From, o.To = time.Time{}, time.Time{}
+	if r.From != nil {
+		o.From = *r.From
+	}
+	if r.To != nil {
+		o.To = *r.To
+	}
+	o.Expire = time.Duration(r.ExpireSeconds) * time.Second
+	o.Poll = time.Duration(r.PollMS) * time.Millisecond
+	o.Title, o.Camera, o.Relative, o.ID, o.Owner = r.Title, r.Camera, r.Relative, r.ID, r.Owner
+	return o
+}
+
+// pageSeg is a segment as the page reads it: times in milliseconds, the
+// camera's zone offset (seconds east of UTC) to label it in camera time.
+type pageSeg struct {
+	MS     int64  `json:"ms"`
+	EndMS  int64  `json:"end,omitempty"`
+	Path   string `json:"path"`
+	URL    string `json:"url"`
+	Size   int64  `json:"size"`
+	Offset int    `json:"off"`
+}
+
+// pageDay is one day of footage in latest.json; its segments are in the
+// day document at URL.
+type pageDay struct {
+	Day   string `json:"day"` // YYYYMMDD in the camera's zone
+	Count int    `json:"n"`
+	First int64  `json:"first"`
+	Last  int64  `json:"last"` // end of the day's last segment
+	URL   string `json:"url"`
+}
+
+// latest is latest.json: what an open page polls.
+type latest struct {
+	Version   int       `json:"v"`
+	Title     string    `json:"title"`
+	Camera    string    `json:"camera"`
+	Live      bool      `json:"live"`
+	Generated int64     `json:"generated"`
+	Expires   int64     `json:"expires,omitempty"` // when the page stops working (ms); 0: no expiry
+	PollMS    int64     `json:"poll"`
+	Days      []pageDay `json:"days"`   // oldest first
+	Recent    []pageSeg `json:"recent"` // the newest segments, oldest first
+}
+
+// index is everything the page reads, built from the links.
+type index struct {
+	latest latest
+	days   map[string][]pageSeg // by day
+}
+
+func toPageSeg(l Link) pageSeg {
+	_, off := l.Start.Zone()
+	s := pageSeg{MS: l.Start.UnixMilli(), Path: l.Path, URL: l.URL, Size: l.Size, Offset: off}
+	if !l.End.IsZero() {
+		s.EndMS = l.End.UnixMilli()
+	}
+	return s
+}
+
+// dayOf is the day a segment belongs to, in the camera's zone (its name's).
+func dayOf(l Link) string { return l.Start.Format("20060102") }
+
+// buildIndex groups the links by day and picks the newest for latest.json.
+// Day links are filled in by the upload step (a link needs the object).
+func buildIndex(r *record, live bool, now time.Time) *index {
+	ix := &index{days: map[string][]pageSeg{}}
+	ix.latest = latest{Version: 1, Title: r.Title, Camera: r.Camera, Live: live, Generated: now.UnixMilli(), PollMS: r.PollMS,
+		Days: []pageDay{}, Recent: []pageSeg{}}
+	if !r.PageExpires.IsZero() {
+		ix.latest.Expires = r.PageExpires.UnixMilli()
+	}
+	for _, l := range r.Segments {
+		d := dayOf(l)
+		s := toPageSeg(l)
+		if n := len(ix.latest.Days); n == 0 || ix.latest.Days[n-1].Day != d {
+			ix.latest.Days = append(ix.latest.Days, pageDay{Day: d, First: s.MS})
+		}
+		day := &ix.latest.Days[len(ix.latest.Days)-1]
+		day.Count++
+		day.Last = max(s.MS, s.EndMS)
+		ix.days[d] = append(ix.days[d], s)
+	}
+	n := len(r.Segments)
+	for _, l := range r.Segments[max(0, n-recentCount):] {
+		ix.latest.Recent = append(ix.latest.Recent, toPageSeg(l))
+	}
 	return ix
 }
 
-// adopt fills what the caller left unset from an earlier index.
-func (o *Options) adopt(old *index) {
-	if o.Window == 0 && o.From.IsZero() && o.To.IsZero() {
-		o.Window = time.Duration(old.WindowSeconds) * time.Second
-		if old.From != nil {
-			o.From = *old.From
-		}
-		if old.To != nil {
-			o.To = *old.To
-		}
+// docName is the name of a document the page reads.
+func docName(day string, relative bool) string {
+	name := "latest"
+	if day != "" {
+		name = "day-" + day
 	}
-	if o.Expire == 0 {
-		o.Expire = time.Duration(old.ExpireSeconds) * time.Second
+	if relative {
+		return name + ".js"
 	}
-	if o.Title == "" {
-		o.Title = old.Title
-	}
-	o.Relative = o.Relative || old.Relative
+	return name + ".json"
 }
 
-func readIndex(ctx context.Context, o *Options) (*index, error) {
-	raw, err := get(ctx, o.Dest, IndexName)
-	if err != nil || raw == nil {
+// encode writes v as JSON without HTML escaping (links keep their &), or
+// for a page opened from disk as a script handing it to the page.
+func encode(v any, scriptName string) ([]byte, error) {
+	var buf bytes.Buffer
+	if scriptName != "" {
+		buf.WriteString("camshareDoc(" + jsonString(scriptName) + ", ")
+	}
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	var ix index
-	if err := json.Unmarshal(raw, &ix); err != nil {
-		return nil, fmt.Errorf("%s: %v", IndexName, err)
+	if scriptName != "" {
+		buf.Truncate(buf.Len() - 1)
+		buf.WriteString(");\n")
 	}
-	return &ix, nil
+	return buf.Bytes(), nil
 }
 
-// buildIndex selects, links (reusing old links) and returns the new index.
-func buildIndex(ctx context.Context, o *Options, old *index) (*index, []string, error) {
-	now := o.now()
-	ix := o.settings(now)
-	var segs []archive.Segment
-	var err error
-	if old != nil && len(o.Added) > 0 {
-		segs = merge(o, old.Segments, o.Added)
-	} else if segs, err = selectSegments(ctx, o); err != nil {
-		return nil, nil, err
-	}
-	if o.Relative {
-		ix.Segments = relativeLinks(segs)
-		return &ix, nil, nil
-	}
-	backend, err := checkLinks(o.Dest)
-	if err != nil {
-		return nil, nil, err
-	}
-	ask, expires, warning := expiryFor(backend, o.expire(), now)
-	reuse := map[string]Link{}
-	if old != nil {
-		for _, l := range old.Segments {
-			reuse[l.Path] = l
-		}
-	}
-	ix.Segments, err = makeLinks(ctx, o.Dest, segs, ask, expires, reuse, now)
-	var warnings []string
-	if warning != "" {
-		warnings = append(warnings, warning)
-	}
-	return &ix, warnings, err
-}
-
-// writeIndex uploads index.json, and index.js for pages opened from disk
-// (Chromium blocks fetch of file:// URLs, not <script src>).
-func writeIndex(ctx context.Context, o *Options, ix *index) error {
-	data, err := json.Marshal(ix)
-	if err != nil {
-		return err
-	}
-	if err := put(ctx, o.Dest, IndexName, data, "application/json"); err != nil {
-		return err
-	}
-	if !ix.Relative {
-		return nil
-	}
-	js := append([]byte("window.camshareIndex = "), data...)
-	js = append(js, ";\n"...)
-	return put(ctx, o.Dest, IndexJSName, js, "text/javascript; charset=utf-8")
-}
-
-var refreshMu sync.Mutex // parallel uploads in one process refresh one at a time
-
-// RefreshIndex rewrites only the small index the live page polls (cheap;
-// called after each upload). Options left unset (selection, expiry, title)
-// are taken from the index the page was written with; links still valid are
-// reused, so only new segments cost a PublicLink call. Without a page and
-// without a selection in o it returns ErrNoPage.
-func RefreshIndex(ctx context.Context, o Options) error {
-	refreshMu.Lock()
-	defer refreshMu.Unlock()
-	old, err := readIndex(ctx, &o)
-	if err != nil {
-		return err
-	}
-	if old == nil {
-		if o.Window == 0 && o.From.IsZero() && o.To.IsZero() {
-			return ErrNoPage
-		}
-	} else {
-		o.adopt(old)
-	}
-	ix, _, err := buildIndex(ctx, &o, old)
-	if err != nil {
-		return err
-	}
-	return writeIndex(ctx, &o, ix)
-}
-
-// merge is the selection from an earlier index plus segments just uploaded,
-// without listing: what left the window is dropped, a re-upload replaces.
-func merge(o *Options, known []Link, added []archive.Segment) []archive.Segment {
-	from, to := o.span()
-	byPath := map[string]archive.Segment{}
-	for _, l := range known {
-		byPath[l.Path] = archive.Segment{Path: l.Path, Start: l.Start, Size: l.Size}
-	}
-	for _, s := range added {
-		byPath[s.Path] = s
-	}
-	var out []archive.Segment
-	for _, s := range byPath {
-		if (from.IsZero() || !s.Start.Before(from)) && (to.IsZero() || s.Start.Before(to)) {
-			out = append(out, s)
-		}
-	}
-	archive.Sort(out)
-	return out
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

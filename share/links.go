@@ -14,49 +14,69 @@ import (
 	"github.com/camshare/camshare/internal/redact"
 )
 
-// Links makes one link per selected segment, oldest first. Warnings (expiry
-// capped or ignored) are returned for the caller to print on stderr.
-// Backends without links (local, sftp, webdav, ftp, smb) and crypt remotes
-// return a *NoLinksError saying why and what to use.
-func Links(ctx context.Context, o Options) ([]Link, []string, error) {
-	segs, err := selectSegments(ctx, &o)
-	if err != nil {
-		return nil, nil, err
-	}
-	if o.Relative {
-		return relativeLinks(segs), nil, nil
-	}
-	backend, err := checkLinks(o.Dest)
-	if err != nil {
-		return nil, nil, err
-	}
-	ask, expires, warning := expiryFor(backend, o.expire(), o.now())
-	var warnings []string
-	if warning != "" {
-		warnings = append(warnings, warning)
-	}
-	links, err := makeLinks(ctx, o.Dest, segs, ask, expires, nil, o.now())
-	return links, warnings, err
+// Step 2 of the path: one link per segment, through the backend's rules.
+
+// linker makes the links of one publish: every link it makes asks for the
+// same lifetime, and links of an earlier index are reused while they will
+// outlive the next refresh (on Drive and friends every PublicLink is an API
+// round trip, on S3 a HEAD request).
+type linker struct {
+	b        *backend // nil: relative links (a page opened from disk)
+	ask      time.Duration
+	expires  time.Time
+	now      time.Time
+	warnings []string
 }
 
-// makeLinks asks the backend for each segment's link, reusing the links of
-// an earlier index that will outlive the next refresh (on Drive and friends
-// every PublicLink call is an API round trip, on S3 a HEAD request).
-func makeLinks(ctx context.Context, f fs.Fs, segs []archive.Segment, ask time.Duration, expires time.Time, reuse map[string]Link, now time.Time) ([]Link, error) {
+func newLinker(o *Options, page bool) (*linker, error) {
+	l := &linker{now: o.now()}
+	if o.Relative {
+		return l, nil
+	}
+	b, err := openBackend(o.Dest, page)
+	if err != nil {
+		return nil, err
+	}
+	var warning string
+	l.b = b
+	l.ask, l.expires, warning = b.expiry(o.expire(), l.now)
+	if warning != "" {
+		l.warnings = append(l.warnings, warning)
+	}
+	return l, nil
+}
+
+// link is the link of one file relative to the archive root; from is the
+// folder a relative link starts in (the share's own).
+func (l *linker) link(ctx context.Context, remote, from string, old *Link) (string, time.Time, error) {
+	if l.b == nil {
+		return relativeURL(from, remote), time.Time{}, nil
+	}
+	if old != nil && old.URL != "" && stillGood(old.Expires, l.expires, l.now) {
+		return old.URL, old.Expires, nil
+	}
+	u, err := operations.PublicLink(ctx, l.b.f, remote, fs.Duration(l.ask), false)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("link for %s: %w", remote, redact.Error(err))
+	}
+	return u, l.expires, nil
+}
+
+// footage links each segment, oldest first.
+func (l *linker) footage(ctx context.Context, segs []archive.Segment, from string, reuse map[string]Link) ([]Link, error) {
 	endAt := ends(segs)
 	links := make([]Link, 0, len(segs))
 	for i, s := range segs {
-		l := Link{Start: s.Start, End: endAt[i], Path: s.Path, Size: s.Size}
-		if old, ok := reuse[s.Path]; ok && old.URL != "" && stillGood(old.Expires, expires, now) {
-			l.URL, l.Expires = old.URL, old.Expires
-		} else {
-			u, err := operations.PublicLink(ctx, f, s.Path, fs.Duration(ask), false)
-			if err != nil {
-				return nil, fmt.Errorf("link for %s: %w", s.Path, redact.Error(err))
-			}
-			l.URL, l.Expires = u, expires
+		k := Link{Start: s.Start, End: endAt[i], Path: s.Path, Size: s.Size}
+		var old *Link
+		if r, ok := reuse[s.Path]; ok {
+			old = &r
 		}
-		links = append(links, l)
+		var err error
+		if k.URL, k.Expires, err = l.link(ctx, s.Path, from, old); err != nil {
+			return nil, err
+		}
+		links = append(links, k)
 	}
 	return links, nil
 }
@@ -70,21 +90,16 @@ func stillGood(old, fresh, now time.Time) bool {
 	return old.Sub(now) >= fresh.Sub(now)/2
 }
 
-// relativeLinks point from FOLDER/index.html to each segment: the page
-// works opened from disk, or served by any static web server.
-func relativeLinks(segs []archive.Segment) []Link {
-	endAt := ends(segs)
-	links := make([]Link, len(segs))
-	for i, s := range segs {
-		links[i] = Link{Start: s.Start, End: endAt[i], Path: s.Path, Size: s.Size, URL: relativeURL(s.Path)}
-	}
-	return links
-}
-
-func relativeURL(p string) string {
+// relativeURL points from folder `from` to p, both relative to the
+// archive root: the page works opened from disk or from any web server.
+func relativeURL(from, p string) string {
 	parts := strings.Split(p, "/")
 	for i, part := range parts {
 		parts[i] = url.PathEscape(part)
 	}
-	return strings.Join(parts, "/")
+	up := ""
+	if from != "" {
+		up = strings.Repeat("../", strings.Count(from, "/")+1)
+	}
+	return up + strings.Join(parts, "/")
 }

@@ -6,168 +6,166 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rclone/rclone/fs"
 
+	"github.com/camshare/camshare/internal/archive"
 	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/testkit/browsertest"
 	"github.com/camshare/camshare/internal/testkit/rclonetest"
 )
 
+// pageState is camshare.state() plus the player's own state.
 type pageState struct {
-	Segments int     `json:"segments"`
-	Current  string  `json:"current"`
-	Waiting  bool    `json:"waiting"`
-	Live     bool    `json:"live"`
-	Time     float64 `json:"time"`
-	Muted    bool    `json:"muted"`
+	Segments   int      `json:"segments"`
+	Current    string   `json:"current"`
+	Waiting    bool     `json:"waiting"`
+	Live       bool     `json:"live"`
+	Trouble    string   `json:"trouble"`
+	Played     []string `json:"played"`
+	Polls      int      `json:"polls"`
+	Days       int      `json:"days"`
+	LoadedDays int      `json:"loadedDays"`
+	Time       float64  `json:"time"`
+	Status     string   `json:"status"`
+	Age        string   `json:"age"`
+	Expiry     string   `json:"expiry"`
 }
 
-const stateJS = `Object.assign(camshare.state(), {time: document.getElementById("video").currentTime, muted: document.getElementById("video").muted})`
+const stateJS = `Object.assign(camshare.state(), {time: document.getElementById("video").currentTime,
+	status: document.getElementById("status").textContent, age: document.getElementById("age").textContent,
+	expiry: document.getElementById("expiry").textContent})`
 
-// The page, opened in Chromium from its S3 presigned link, plays the newest
-// segment, moves on when a segment ends, and picks up a segment uploaded
-// after it was opened once the index is refreshed.
-func TestPageLiveS3(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
+// archiveS3 is rclone's S3 server with an archive folder "garden".
+type archiveS3 struct {
+	srv *rclonetest.Server
+	f   fs.Fs
+	s   *layout.Scheme
+}
+
+func newArchiveS3(t *testing.T, ctx context.Context) *archiveS3 {
+	t.Helper()
 	srv := rclonetest.S3(t)
 	f, err := remote.Open(ctx, srv.Remote+"/garden")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := utcScheme(t)
+	return &archiveS3{srv: srv, f: f, s: utcScheme(t)}
+}
+
+// add uploads the test clip as a segment starting at each time.
+func (a *archiveS3) add(t *testing.T, ctx context.Context, at ...time.Time) []archive.Segment {
+	t.Helper()
+	var out []archive.Segment
+	for _, when := range at {
+		p := upload(t, ctx, a.f, a.s, when, clip(t))
+		out = append(out, archive.Segment{Path: p, Start: when, Size: int64(len(clip(t)))})
+	}
+	return out
+}
+
+func open(t *testing.T, ctx context.Context, url string) *browsertest.Browser {
+	t.Helper()
+	b, err := browsertest.Start(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return b
+}
+
+func state(t *testing.T, ctx context.Context, b *browsertest.Browser) pageState {
+	t.Helper()
+	var st pageState
+	if err := b.Eval(ctx, stateJS, &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func waitPlaying(t *testing.T, ctx context.Context, b *browsertest.Browser, path string) {
+	t.Helper()
+	cond := `(() => { const s = ` + stateJS + `; return s.current === ` + jsString(path) + ` && s.time > 0.3; })()`
+	if err := b.WaitFor(ctx, cond, stateJS); err != nil {
+		t.Fatalf("waiting for %s to play: %v", path, err)
+	}
+}
+
+func shot(t *testing.T, ctx context.Context, b *browsertest.Browser, name string, w, h int) {
+	t.Helper()
+	if _, err := b.CDP(ctx, "Emulation.setDeviceMetricsOverride", map[string]any{"width": w, "height": h, "deviceScaleFactor": 1, "mobile": w < 600}); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	dir := os.Getenv("CAMSHARE_SHOTS")
+	if dir == "" {
+		dir = t.ArtifactDir()
+	}
+	p := filepath.Join(dir, name)
+	if err := b.Screenshot(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", p)
+}
+
+func minutes(now time.Time, ago ...int) []time.Time {
+	var out []time.Time
+	for _, m := range ago {
+		out = append(out, now.Add(-time.Duration(m)*time.Minute))
+	}
+	return out
+}
+
+// Item 1: a live page written 20 minutes before it is opened starts at the
+// newest footage (not at what was newest when written), says how old it
+// is, and "Jump to latest" comes back to it.
+func TestPageStartsAtNewest(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	a := newArchiveS3(t, ctx)
 	now := time.Now().UTC().Truncate(time.Second)
-	data := clip(t)
-	var paths []string
-	for _, ago := range []time.Duration{3, 2, 1} {
-		paths = append(paths, upload(t, ctx, f, s, now.Add(-ago*time.Minute), data))
-	}
-
-	pageURL, warnings, err := WritePage(ctx, Options{Dest: f, Scheme: s, Window: time.Hour, Title: "Garden", Poll: time.Second})
+	a.add(t, ctx, minutes(now, 24, 23, 22, 21)...)
+	p, err := Publish(ctx, Options{Dest: a.f, Scheme: a.s, Window: time.Hour, Title: "Garden", Camera: "garden", Poll: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(warnings) != 0 {
-		t.Errorf("warnings for a 7-day page on S3: %q", warnings)
-	}
-	checkContentType(t, pageURL, "text/html")
+	checkContentType(t, p.URL, "text/html")
+	// 20 minutes of footage shipped after the page was written; ship's keeper adds it.
+	later := a.add(t, ctx, minutes(now, 3, 2, 1)...)
+	k := &Keeper{Dest: a.f, Scheme: a.s}
+	k.Flush(ctx)
 
-	b, err := browsertest.Start(ctx, pageURL)
-	if err != nil {
-		t.Fatal(err)
+	b := open(t, ctx, p.URL)
+	newest := later[2].Path
+	waitPlaying(t, ctx, b, newest)
+	st := state(t, ctx, b)
+	if st.Played[0] != newest {
+		t.Fatalf("the page started at %s, not the newest %s", st.Played[0], newest)
 	}
-	defer b.Close()
-	playing := func(path string) {
-		t.Helper()
-		cond := `(() => { const s = ` + stateJS + `; return s.current === ` + jsString(path) + ` && s.time > 0.3; })()`
-		if err := b.WaitFor(ctx, cond, stateJS); err != nil {
-			t.Fatalf("waiting for %s to play: %v", path, err)
-		}
+	if !st.Live || !strings.Contains(st.Age, "Latest footage:") || !strings.Contains(st.Age, "minute") {
+		t.Errorf("age %q live %v", st.Age, st.Live)
 	}
-	playing(paths[2]) // newest first
 	var audio int
 	if err := b.Eval(ctx, `document.getElementById("video").webkitAudioDecodedByteCount`, &audio); err != nil || audio <= 0 {
 		t.Errorf("no sound decoded (%d bytes): %v", audio, err)
 	}
-
-	// A tap on the oldest segment, then `ended` carries on to the next.
-	if err := b.Eval(ctx, `document.querySelector('button.seg[data-path=`+jsString(paths[0])+`]').click()`, nil); err != nil {
+	if err := b.Eval(ctx, `document.getElementById("prev").click()`, nil); err != nil {
 		t.Fatal(err)
 	}
-	playing(paths[0])
-	playing(paths[1])
-	if err := b.WaitFor(ctx, `camshare.state().waiting`, stateJS); err != nil {
-		t.Fatalf("the page did not wait at the newest segment: %v", err)
-	}
-
-	// ship uploads a new segment and refreshes the index: the page follows.
-	paths = append(paths, upload(t, ctx, f, s, now.Add(-30*time.Second), data))
-	if err := RefreshIndex(ctx, Options{Dest: f, Scheme: s}); err != nil {
+	waitPlaying(t, ctx, b, later[1].Path)
+	if err := b.Eval(ctx, `document.getElementById("latest").click()`, nil); err != nil {
 		t.Fatal(err)
 	}
-	playing(paths[3])
-	var st pageState
-	if err := b.Eval(ctx, stateJS, &st); err != nil || st.Segments != 4 || !st.Live {
-		t.Fatalf("state after refresh: %+v %v", st, err)
-	}
-	shot := filepath.Join(t.ArtifactDir(), "page-s3.png")
-	if err := b.Screenshot(ctx, shot); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", shot)
-}
-
-// The demo's page: local folder, relative links, opened from disk. fetch()
-// of file:// is blocked, so live mode goes through index.js.
-func TestPageFromDisk(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
-	dir := t.TempDir()
-	f, err := fs.NewFs(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := utcScheme(t)
-	now := time.Now().UTC().Truncate(time.Second)
-	data := clip(t)
-	first := upload(t, ctx, f, s, now.Add(-2*time.Minute), data)
-
-	page, _, err := WritePage(ctx, Options{Dest: f, Scheme: s, Relative: true, Title: "Demo <camera>", Poll: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if page != filepath.Join(dir, PageName) {
-		t.Fatalf("page path %q", page)
-	}
-	html, err := os.ReadFile(page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(html), "<camera>") {
-		t.Fatalf("title not escaped")
-	}
-	// Self-contained: no external scripts, styles, fonts or images.
-	if m := regexp.MustCompile(`(?i)<[a-z]+[^>]*\s(src|href)\s*=|@import|url\(`).FindString(string(html)); m != "" {
-		t.Fatalf("the page loads something from outside: %q", m)
-	}
-	b, err := browsertest.Start(ctx, "file://"+page)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	wait := func(path string) {
-		t.Helper()
-		cond := `(() => { const s = ` + stateJS + `; return s.current === ` + jsString(path) + ` && s.time > 0.3; })()`
-		if err := b.WaitFor(ctx, cond, stateJS); err != nil {
-			t.Fatalf("waiting for %s: %v", path, err)
-		}
-	}
-	wait(first)
-	second := upload(t, ctx, f, s, now.Add(-time.Minute), data)
-	if err := RefreshIndex(ctx, Options{Dest: f, Scheme: s}); err != nil {
-		t.Fatal(err)
-	}
-	wait(second)
-	if err := b.Screenshot(ctx, filepath.Join(t.ArtifactDir(), "page-disk.png")); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// Without a page in the folder, RefreshIndex (ship --update-page) has no
-// selection to renew and says so.
-func TestRefreshWithoutPage(t *testing.T) {
-	f, err := fs.NewFs(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := RefreshIndex(context.Background(), Options{Dest: f, Scheme: layout.Default()}); err != ErrNoPage {
-		t.Fatalf("err = %v, want ErrNoPage", err)
+	waitPlaying(t, ctx, b, newest)
+	shot(t, ctx, b, "page-phone.png", 412, 915)
+	shot(t, ctx, b, "page-desktop.png", 1280, 800)
+	var width float64
+	if err := b.Eval(ctx, `document.querySelector("main").getBoundingClientRect().width`, &width); err != nil || width > 960 {
+		t.Errorf("page %v px wide on a 1280 px screen, want at most 960 (%v)", width, err)
 	}
 }
 

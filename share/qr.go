@@ -8,28 +8,25 @@ import (
 	"rsc.io/qr"
 )
 
-// quiet is the light border around the code, in modules. The standard asks
-// for 4; 2 keeps a long presigned URL inside an 80-column terminal and phone
-// cameras still read it.
-const quiet = 2
+// quiet is the light border around the code, in modules: the 4 the
+// standard asks for (readers such as zbarimg need it).
+const quiet = 4
 
 // WriteQR prints text as a QR code with Unicode half blocks (two modules per
-// character cell, so it stays square). Light modules are drawn, dark ones
-// left blank, as `qrencode -t UTF8` does: on the usual dark terminal
-// background (Termux's) that gives dark modules on light.
+// character cell, so it stays square). Dark modules are drawn, light ones
+// and the quiet zone left blank: on a light terminal (and printed) that is
+// the code as the standard has it. On a dark terminal the code shows
+// inverted; phone cameras read that too.
 func WriteQR(w io.Writer, text string) error {
 	code, err := qr.Encode(text, qr.L) // lowest correction: presigned links are long
 	if err != nil {
 		return fmt.Errorf("qr code: %w", err)
 	}
-	light := func(x, y int) bool { return !code.Black(x, y) } // outside the code is quiet zone
+	dark := func(x, y int) bool { return code.Black(x, y) } // false outside the code: quiet zone
 	var b strings.Builder
 	for y := -quiet; y < code.Size+quiet; y += 2 {
 		for x := -quiet; x < code.Size+quiet; x++ {
-			top, bottom := light(x, y), light(x, y+1)
-			if y+1 >= code.Size+quiet {
-				bottom = false // the last odd row: nothing below
-			}
+			top, bottom := dark(x, y), dark(x, y+1)
 			switch {
 			case top && bottom:
 				b.WriteString("█")

@@ -3,136 +3,161 @@ package share
 import (
 	"context"
 	"errors"
-	"log/slog"
+	"fmt"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/rclone/rclone/fs"
 
 	"github.com/camshare/camshare/internal/archive"
-	"github.com/camshare/camshare/internal/layout"
 )
 
-// DefaultExpire is how long links live when Options.Expire is zero.
-const DefaultExpire = 7 * 24 * time.Hour
-
-// DefaultWindow is the selection when nothing else is asked for: the last hour.
-const DefaultWindow = time.Hour
-
-// Options select segments and say how to link them.
-type Options struct {
-	Dest     fs.Fs          // archive root (FOLDER or FOLDER/CAMERA), opened by the caller
-	Scheme   *layout.Scheme // nil = layout.Default()
-	From, To time.Time      // selection [From, To); a zero To is open-ended (live)
-	// Window, when set, is a rolling selection: the last Window before now,
-	// taken again at every RefreshIndex (it overrides From and To). This is
-	// what --last gives, so a live page keeps showing "the last hour".
-	Window   time.Duration
-	Expire   time.Duration // link lifetime; 0 = DefaultExpire
-	Title    string        // page title, e.g. the camera name
-	Relative bool          // local-folder remote: relative links (the page is opened from disk)
-	Out      string        // WritePage: write the page to this local file instead of uploading it
-	Poll     time.Duration // how often a live page re-reads its index; 0 = DefaultPoll
-	// Added, for RefreshIndex: segments just uploaded (ship's OnShipped).
-	// With a stored index, they are merged into it without listing the
-	// remote at all: one read, one link, one write per upload.
-	Added []archive.Segment
-	Log   *slog.Logger
-	Now   func() time.Time // clock for tests; nil = time.Now
-}
-
-// Link is one shared segment.
-type Link struct {
-	Start   time.Time
-	End     time.Time // estimated from the next segment's start; zero when unknown
-	Path    string    // relative to Dest
-	Size    int64
-	URL     string
-	Expires time.Time // zero when the backend ignores expiry (the link lasts until unshared)
-}
-
-func (o *Options) scheme() *layout.Scheme {
-	if o.Scheme == nil {
-		o.Scheme = layout.Default()
+// Links makes one link per selected segment, oldest first (share without
+// --page). Warnings (expiry capped or ignored) are for stderr.
+func Links(ctx context.Context, o Options) ([]Link, []string, error) {
+	l, err := newLinker(&o, false) // a remote without links is refused before listing
+	if err != nil {
+		return nil, nil, err
 	}
-	return o.Scheme
+	segs, err := selectFootage(ctx, &o)
+	if err != nil {
+		return nil, nil, err
+	}
+	links, err := l.footage(ctx, segs, "", nil)
+	return links, l.warnings, err
 }
 
-func (o *Options) now() time.Time {
-	if o.Now != nil {
-		return o.Now()
-	}
-	return time.Now()
+// Published is what Publish made.
+type Published struct {
+	ID       string
+	URL      string    // the link to hand out (a local path for a page on disk, o.Out when written there)
+	Expires  time.Time // when URL stops working; zero: it does not expire
+	Segments int
+	Live     bool
+	Warnings []string
 }
 
-func (o *Options) expire() time.Duration {
-	if o.Expire <= 0 {
-		return DefaultExpire
+var publishMu sync.Mutex // uploads in one process refresh shares one at a time
+
+// Publish makes a new share (or renews o.ID): a page and its own index in
+// share/ID/, for exactly o's selection. The one way through share:
+//
+//	select footage → link it → build the index → upload the index →
+//	render the page → upload the page
+func Publish(ctx context.Context, o Options) (*Published, error) {
+	publishMu.Lock()
+	defer publishMu.Unlock()
+	l, err := newLinker(&o, true) // a remote without links is refused before listing
+	if err != nil {
+		return nil, err
 	}
-	return o.Expire
+	old, err := existing(ctx, &o)
+	if err != nil {
+		return nil, err
+	}
+	segs, err := selectFootage(ctx, &o)
+	if err != nil {
+		return nil, err
+	}
+	return publish(ctx, &o, l, old, segs, true)
 }
 
-func (o *Options) log() *slog.Logger {
-	if o.Log == nil {
-		return slog.New(slog.DiscardHandler)
+// existing is the record of the share o renews; nil for a new share.
+func existing(ctx context.Context, o *Options) (*record, error) {
+	if o.ID == "" {
+		return nil, nil
 	}
-	return o.Log
+	if !validID(o.ID) {
+		return nil, ErrUnknownShare
+	}
+	return readRecord(ctx, o.Dest, o.ID)
 }
 
-// span is the selection as absolute times (Window resolved against now).
-func (o *Options) span() (from, to time.Time) {
-	if o.Window > 0 {
-		return o.now().Add(-o.Window), time.Time{}
-	}
-	if o.From.IsZero() && o.To.IsZero() {
-		return o.now().Add(-DefaultWindow), time.Time{}
-	}
-	return o.From, o.To
-}
-
-// selectSegments lists the selection through archive, oldest first.
-func selectSegments(ctx context.Context, o *Options) ([]archive.Segment, error) {
-	if o.Dest == nil {
-		return nil, errors.New("no archive remote given")
-	}
-	from, to := o.span()
-	return archive.Segments(ctx, o.Dest, o.scheme(), from, to)
-}
-
-// ends estimates where each segment stops: at the next one's start when they
-// follow each other, else after the usual segment length (the median gap).
-// Segments are not opened to read their duration: that would download them.
-func ends(segs []archive.Segment) []time.Time {
-	out := make([]time.Time, len(segs))
-	typical := medianGap(segs)
-	for i, s := range segs {
-		if typical == 0 {
-			continue
-		}
-		end := s.Start.Add(typical)
-		if i+1 < len(segs) {
-			if next := segs[i+1].Start; next.After(s.Start) && next.Before(end.Add(typical/2)) {
-				end = next
-			}
-		}
-		out[i] = end
-	}
-	return out
-}
-
-func medianGap(segs []archive.Segment) time.Duration {
-	var gaps []time.Duration
-	for i := 1; i < len(segs); i++ {
-		if g := segs[i].Start.Sub(segs[i-1].Start); g > 0 {
-			gaps = append(gaps, g)
+// publish runs the steps after selection. withPage false rewrites only the
+// index (a refresh: the page's link stays).
+func publish(ctx context.Context, o *Options, l *linker, old *record, segs []archive.Segment, withPage bool) (*Published, error) {
+	now := l.now
+	var err error
+	r := recordOf(o, o.ID, now)
+	reuse := map[string]Link{}
+	if old != nil {
+		r.ID, r.Created, r.Docs, r.PageExpires, r.PageURL = old.ID, old.Created, old.Docs, old.PageExpires, old.PageURL
+		for _, k := range old.Segments {
+			reuse[k.Path] = k
 		}
 	}
-	if len(gaps) == 0 {
-		return 0
+	if r.ID == "" {
+		r.ID = newID()
 	}
-	for i := 1; i < len(gaps); i++ { // insertion sort: a window holds few segments
-		for j := i; j > 0 && gaps[j] < gaps[j-1]; j-- {
-			gaps[j], gaps[j-1] = gaps[j-1], gaps[j]
+	if withPage {
+		r.PageExpires, r.Docs = l.expires, nil // new links all round: they last as long as the page's
+		reuse = nil
+	}
+	dir := shareDir(r.ID)
+	if r.Segments, err = l.footage(ctx, segs, dir, reuse); err != nil {
+		return nil, err
+	}
+	res := &Published{ID: r.ID, Expires: r.PageExpires, Segments: len(segs), Live: o.live(), Warnings: l.warnings}
+	if fs.GetConfig(ctx).DryRun && o.Out == "" {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("dry run: the page and its index not uploaded (%d segments selected)", len(segs)))
+		return res, nil
+	}
+	ix := buildIndex(r, res.Live, now)
+	latestURL, err := uploadIndex(ctx, o, l, r, ix)
+	if err != nil || !withPage {
+		return res, err
+	}
+	html, err := renderPage(r.Title, pageConfig{Latest: &ix.latest, LatestURL: latestURL, Script: o.Relative, Relative: o.Relative})
+	if err != nil {
+		return nil, err
+	}
+	if o.Out != "" {
+		res.URL = o.Out
+		return res, os.WriteFile(o.Out, html, 0o644)
+	}
+	if res.URL, err = uploadPage(ctx, o, l, r, html); err != nil {
+		return nil, err
+	}
+	r.PageURL = res.URL
+	return res, writeRecord(ctx, o.Dest, r)
+}
+
+// Refresh renews one share's index from its own record: never wider than
+// it was made. With o.Added it merges those segments into what the index
+// knew (no listing); without, it lists the selection again, so the index
+// converges on what is on the remote. A fixed selection that has ended is
+// left alone.
+func Refresh(ctx context.Context, o Options, id string) error {
+	publishMu.Lock()
+	defer publishMu.Unlock()
+	old, err := readRecord(ctx, o.Dest, id)
+	if err != nil {
+		return err
+	}
+	if old == nil {
+		return ErrUnknownShare
+	}
+	added := o.Added
+	o = old.options(o)
+	return refresh(ctx, &o, old, added)
+}
+
+func refresh(ctx context.Context, o *Options, old *record, added []archive.Segment) error {
+	var segs []archive.Segment
+	if len(added) > 0 {
+		segs = inSpan(o, merge(old.Segments, added))
+	} else {
+		from, to := o.span()
+		var err error
+		if segs, err = archive.Segments(ctx, o.Dest, o.scheme(), from, to); err != nil && !errors.Is(err, fs.ErrorDirNotFound) {
+			return err
 		}
 	}
-	return gaps[len(gaps)/2]
+	l, err := newLinker(o, true)
+	if err != nil {
+		return err
+	}
+	_, err = publish(ctx, o, l, old, segs, false)
+	return err
 }

@@ -3,28 +3,145 @@ package share
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"time"
 
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/object"
+	"github.com/rclone/rclone/fs/operations"
 
 	"github.com/camshare/camshare/internal/redact"
 )
 
-// Names of the files share keeps beside the footage.
+// Step 5 of the path: the documents and the page onto the remote.
+
+// Names of the files in a share's folder.
 const (
-	PageName    = "index.html"
-	IndexName   = "index.json" // the live index the page fetches (and share's own state)
-	IndexJSName = "index.js"   // the same index as a script, for pages opened from disk (file://)
+	SharesDir  = "share" // below the archive root: share/ID/…
+	PageName   = "index.html"
+	RecordName = "share.json"
 )
+
+func shareDir(id string) string { return SharesDir + "/" + id }
+
+// uploadIndex writes the day documents, links them into latest.json,
+// writes latest.json and the record, and returns latest.json's link. Day
+// documents that did not change keep their object and link.
+func uploadIndex(ctx context.Context, o *Options, l *linker, r *record, ix *index) (string, error) {
+	dir := shareDir(r.ID)
+	script := o.Relative
+	if r.Docs == nil {
+		r.Docs = map[string]docLink{}
+	}
+	for i, d := range ix.latest.Days {
+		name := docName(d.Day, script)
+		data, err := encode(struct {
+			Segments []pageSeg `json:"segments"`
+		}{ix.days[d.Day]}, scriptTag(name, script))
+		if err != nil {
+			return "", err
+		}
+		if ix.latest.Days[i].URL, err = putLinked(ctx, o, l, r, dir, name, data); err != nil {
+			return "", err
+		}
+	}
+	data, err := encode(ix.latest, scriptTag(docName("", script), script))
+	if err != nil {
+		return "", err
+	}
+	url, err := putLinked(ctx, o, l, r, dir, docName("", script), data)
+	if err != nil {
+		return "", err
+	}
+	return url, writeRecord(ctx, o.Dest, r)
+}
+
+func scriptTag(name string, script bool) string {
+	if !script {
+		return ""
+	}
+	return name
+}
+
+// putLinked uploads one document unless it is unchanged, and links it
+// (reusing its link while good). The record remembers a hash of each, so a
+// refresh rewrites only today's day document and latest.json.
+func putLinked(ctx context.Context, o *Options, l *linker, r *record, dir, name string, data []byte) (string, error) {
+	remote := dir + "/" + name
+	old, known := r.Docs[name]
+	sum := fmt.Sprintf("%x", sha256.Sum256(data))
+	if !known || old.Sum != sum {
+		if err := put(ctx, o.Dest, remote, data, mimeOf(name)); err != nil {
+			return "", err
+		}
+	}
+	var reuse *Link
+	if known {
+		reuse = &Link{URL: old.URL, Expires: old.Expires}
+	}
+	u, exp, err := l.link(ctx, remote, dir, reuse)
+	if err != nil {
+		return "", err
+	}
+	r.Docs[name] = docLink{Sum: sum, URL: u, Expires: exp}
+	return u, nil
+}
+
+func mimeOf(name string) string {
+	switch path.Ext(name) {
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".html":
+		return "text/html; charset=utf-8"
+	}
+	return "application/json"
+}
+
+func writeRecord(ctx context.Context, f fs.Fs, r *record) error {
+	data, err := encode(r, "")
+	if err != nil {
+		return err
+	}
+	return put(ctx, f, shareDir(r.ID)+"/"+RecordName, data, "application/json")
+}
+
+func readRecord(ctx context.Context, f fs.Fs, id string) (*record, error) {
+	raw, err := get(ctx, f, shareDir(id)+"/"+RecordName)
+	if err != nil || raw == nil {
+		return nil, err
+	}
+	var r record
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("%s/%s: %v", shareDir(id), RecordName, err)
+	}
+	return &r, nil
+}
+
+// uploadPage writes the page and returns the link to hand out.
+func uploadPage(ctx context.Context, o *Options, l *linker, r *record, html []byte) (string, error) {
+	remote := shareDir(r.ID) + "/" + PageName
+	if err := put(ctx, o.Dest, remote, html, mimeOf(PageName)); err != nil {
+		return "", err
+	}
+	if l.b == nil {
+		return localPath(o.Dest, remote), nil
+	}
+	u, err := operations.PublicLink(ctx, l.b.f, remote, fs.Duration(l.ask), false)
+	if err != nil {
+		return "", fmt.Errorf("link for %s: %w", remote, redact.Error(err))
+	}
+	return u, nil
+}
 
 // put uploads a small file, replacing an existing one in place: some
 // backends (Drive) would keep a second file of the same name after a Put.
-// no-cache makes browsers and CDNs revalidate each poll, so the page sees a
-// new index as soon as it is uploaded.
+// no-cache makes browsers revalidate (If-None-Match) each poll, so the page
+// sees a new document as soon as it is uploaded and pays a 304 otherwise.
 func put(ctx context.Context, f fs.Fs, remote string, data []byte, mime string) error {
 	if fs.GetConfig(ctx).DryRun {
 		fs.Logf(f, "dry run: not uploading %s (%d bytes)", remote, len(data))
@@ -36,7 +153,7 @@ func put(ctx context.Context, f fs.Fs, remote string, data []byte, mime string) 
 	switch {
 	case err == nil:
 		err = obj.Update(ctx, bytes.NewReader(data), info, opts...)
-	case errors.Is(err, fs.ErrorObjectNotFound):
+	case errors.Is(err, fs.ErrorObjectNotFound), errors.Is(err, fs.ErrorDirNotFound):
 		_, err = f.Put(ctx, bytes.NewReader(data), info, opts...)
 	}
 	if err != nil {

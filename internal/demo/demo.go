@@ -83,8 +83,13 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	scheme := layout.Default()
 	started := time.Now()
-	page := share.Options{Dest: dest, Scheme: scheme, From: started.Add(-time.Hour), To: started.Add(24 * time.Hour),
-		Title: "camshare demo", Relative: true, Log: o.Log}
+	// The demo's page: written once footage exists, then kept fresh after
+	// each upload by the same keeper run uses.
+	var mu sync.Mutex
+	keeper := &share.Keeper{Dest: dest, Scheme: scheme, Log: o.Log,
+		Own: &share.Options{From: started.Add(-time.Hour), To: started.Add(24 * time.Hour),
+			Title: "camshare demo", Camera: "test camera", Relative: true, Owner: "demo"},
+		OnPage: func(p *share.Published) { mu.Lock(); res.Page = p.URL; mu.Unlock() }}
 
 	fmt.Fprintf(o.Out, "test camera:  %s (%s)\n", cam.URL(), o.Fixture)
 	fmt.Fprintf(o.Out, "recording to: %s (%s segments)\n", res.RecDir, o.Segment)
@@ -94,28 +99,18 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	} else {
 		fmt.Fprintln(o.Out, "running until Ctrl-C…")
 	}
-	if res.Page, _, err = share.WritePage(ctx, page); err != nil {
-		return res, fmt.Errorf("share page: %w", err)
-	}
-
 	runCtx, stop := context.WithCancel(ctx)
 	if o.Duration > 0 {
 		runCtx, stop = context.WithTimeout(ctx, o.Duration)
 	}
 	defer stop()
 
-	var mu sync.Mutex
 	onShipped := func(ctx context.Context, s ship.Shipped) {
 		mu.Lock()
 		res.Shipped++
 		mu.Unlock()
 		fmt.Fprintf(o.Out, "shipped %s → remote/%s\n", filepath.Base(s.Local), s.Remote)
-		// Merge just this segment into the page's index: no listing.
-		refresh := page
-		refresh.Added = []archive.Segment{{Path: s.Remote, Start: s.Start, Size: s.Size}}
-		if err := share.RefreshIndex(ctx, refresh); err != nil {
-			o.Log.Warn("refreshing the page index", "err", err)
-		}
+		keeper.Note(archive.Segment{Path: s.Remote, Start: s.Start, Size: s.Size})
 	}
 	shipOpts := ship.Options{
 		Sources:   []ship.Source{{Dir: res.RecDir, Dest: dest}},
@@ -130,9 +125,12 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	shipDone := make(chan error, 1)
 	go func() { shipDone <- shipper.Run(runCtx) }()
+	keeperDone := make(chan struct{})
+	go func() { keeper.Run(runCtx); close(keeperDone) }()
 
 	recErr := record.Run(runCtx, record.Options{URL: cam.URL(), Dir: res.RecDir, Segment: o.Segment, Scheme: scheme, Log: o.Log})
 	stop()
+	<-keeperDone
 	if err := <-shipDone; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 		return res, fmt.Errorf("ship: %w", err)
 	}
@@ -150,8 +148,10 @@ func Run(ctx context.Context, o Options) (Result, error) {
 			return res, fmt.Errorf("ship: %w", err)
 		}
 	}
-	if res.Page, _, err = share.WritePage(final, page); err != nil {
-		return res, fmt.Errorf("share page: %w", err)
+	keeper.Relist = time.Nanosecond // the final page lists everything shipped
+	keeper.Flush(final)
+	if res.Page == "" {
+		return res, errors.New("share page: no footage was shipped")
 	}
 	fmt.Fprintf(o.Out, "\n%d segments shipped. Look at:\n  %s   (the remote archive)\n  %s   (open in a browser: plays the segments back to back)\n",
 		res.Shipped, res.RemoteDir, res.Page)

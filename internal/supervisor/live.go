@@ -2,85 +2,63 @@ package supervisor
 
 import (
 	"context"
-	"errors"
 	"sync"
 
+	"github.com/camshare/camshare/internal/archive"
 	"github.com/camshare/camshare/internal/config"
 	"github.com/camshare/camshare/internal/status"
 	"github.com/camshare/camshare/share"
+	"github.com/camshare/camshare/ship"
 )
 
-// liveKicks wakes a camera's page refresher after an upload. Kicks
-// coalesce: ten uploads during one refresh cause one more refresh.
-type liveKicks map[string]chan struct{}
+// liveKeepers are each camera's share.Keeper: every live page of the
+// camera's folder follows its uploads (the rules are share's); with
+// live: enabled, run also keeps a page of its own there and renews it
+// before its link expires.
+type liveKeepers map[string]*share.Keeper
 
-func (k liveKicks) kick(camera string) {
-	if ch, ok := k[camera]; ok {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
+// shipped hands an upload to its camera's keeper (never blocks).
+func (k liveKeepers) shipped(sh ship.Shipped) {
+	if kp, ok := k[sh.Source]; ok {
+		kp.Note(archive.Segment{Path: sh.Remote, Start: sh.Start, Size: sh.Size})
 	}
 }
 
-// startLive writes each camera's page at start and refreshes its index
-// after every upload of that camera.
-func (s *Supervisor) startLive(ctx context.Context, cfg *config.Config, wg *sync.WaitGroup) liveKicks {
-	if !cfg.Live.Enabled {
-		return nil
-	}
-	kicks := liveKicks{}
+// startLive starts one keeper per camera.
+func (s *Supervisor) startLive(ctx context.Context, cfg *config.Config, wg *sync.WaitGroup) liveKeepers {
+	keepers := liveKeepers{}
 	for _, c := range cfg.Cameras {
-		ch := make(chan struct{}, 1)
-		kicks[c.Name] = ch
-		log := s.log.With("camera", c.Name)
-		p := part{name: "live page", log: log, minWait: s.o.RestartMin, maxWait: s.o.RestartMax}
+		name := c.Name
+		kp := &share.Keeper{Log: s.log.With("camera", name)}
+		keepers[name] = kp
+		p := part{name: "live pages", log: kp.Log, minWait: s.o.RestartMin, maxWait: s.o.RestartMax}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.keep(ctx, func(ctx context.Context) error { return s.livePage(ctx, cfg, c.Name, ch) })
+			p.keep(ctx, func(ctx context.Context) error { return s.keepLive(ctx, cfg, name, kp) })
 		}()
 	}
-	return kicks
+	return keepers
 }
 
-func (s *Supervisor) livePage(ctx context.Context, cfg *config.Config, name string, kick <-chan struct{}) error {
-	log := s.log.With("camera", name)
+func (s *Supervisor) keepLive(ctx context.Context, cfg *config.Config, name string, kp *share.Keeper) error {
 	dest, err := openRemote(ctx, cfg.CameraRemote(name))
 	if err != nil {
 		return err
 	}
 	scheme, _ := cfg.Scheme()
-	title := name
-	if cfg.Live.Title != "" {
-		title = cfg.Live.Title + " – " + name
-	}
-	o := share.Options{Dest: dest, Scheme: scheme, Window: cfg.Live.Window, Expire: cfg.Live.Expire,
-		Title: title, Relative: dest.Features().IsLocal, Log: log}
-	url, warnings, err := share.WritePage(ctx, o)
-	var noLinks *share.NoLinksError
-	if errors.As(err, &noLinks) {
-		// Not fixable by retrying: say it once and leave the page off.
-		log.Warn("live page off for this remote", "why", err)
-		<-ctx.Done()
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	for _, w := range warnings {
-		log.Warn("live page", "warning", w)
-	}
-	log.Info("live page", "url", url)
-	s.tracker.Camera(name, func(st *status.Camera) { st.Page = url })
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-kick:
-			if err := share.RefreshIndex(ctx, o); err != nil && ctx.Err() == nil {
-				log.Warn("refreshing live page index", "err", err)
-			}
+	kp.Dest, kp.Scheme = dest, scheme
+	if cfg.Live.Enabled {
+		title := name
+		if cfg.Live.Title != "" {
+			title = cfg.Live.Title + " – " + name
+		}
+		kp.Own = &share.Options{Window: cfg.Live.Window, Expire: cfg.Live.Expire, Title: title, Camera: name,
+			Relative: dest.Features().IsLocal, Owner: "run"}
+		kp.OnPage = func(p *share.Published) {
+			s.tracker.Camera(name, func(st *status.Camera) { st.Page = p.URL })
 		}
 	}
+	kp.Run(ctx)
+	return nil
 }

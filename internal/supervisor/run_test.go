@@ -122,11 +122,15 @@ func TestRunThreeCamerasOutageAndReload(t *testing.T) {
 	if !strings.HasPrefix(aStatus.Page, "http") {
 		t.Errorf("camera a has no live page in status: %+v", aStatus)
 	}
-	if _, err := os.Stat(filepath.Join(srv.Root, "a", "index.html")); err != nil {
-		t.Error(err)
+	pages, _ := filepath.Glob(filepath.Join(srv.Root, "a", "share", "*", "index.html"))
+	if len(pages) != 1 || !strings.Contains(aStatus.Page, "/share/"+filepath.Base(filepath.Dir(pages[0]))+"/index.html") {
+		t.Errorf("camera a's live page: %q on the remote, %q in status", pages, aStatus.Page)
 	}
 	index := func() string {
-		b, _ := os.ReadFile(filepath.Join(srv.Root, "a", "index.json"))
+		if len(pages) == 0 {
+			return ""
+		}
+		b, _ := os.ReadFile(filepath.Join(filepath.Dir(pages[0]), "latest.json"))
 		return string(b)
 	}
 	latest := shipped("a")

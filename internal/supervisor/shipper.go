@@ -16,8 +16,8 @@ type statser interface{ Stats() ship.Stats }
 
 // keepShipper runs one shipper for every camera folder: DIR/CAMERA ships to
 // FOLDER/CAMERA. After each upload it records it for status and wakes that
-// camera's live page.
-func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live liveKicks) {
+// camera's live pages.
+func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live liveKeepers) {
 	p := part{name: "shipper", log: s.log, minWait: min(s.o.RestartMin, 10*time.Second), maxWait: s.o.RestartMax}
 	p.keep(ctx, func(ctx context.Context) error {
 		scheme, _ := cfg.Scheme()
@@ -43,7 +43,7 @@ func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live l
 					st.Ship.LastUpload, st.Ship.LastUploadFile = time.Now(), sh.Source+"/"+sh.Remote
 				})
 				s.tracker.Kick()
-				live.kick(sh.Source)
+				live.shipped(sh)
 			},
 		})
 		if err != nil {
