@@ -100,6 +100,8 @@ func (p *parser) top(n *yaml.Node, c *Config) {
 		"max_local":     func(v *yaml.Node) { c.MaxLocal = p.size(v, "max_local") },
 		"min_free":      func(v *yaml.Node) { c.MinFree = p.size(v, "min_free") },
 		"remote":        func(v *yaml.Node) { c.Remote = p.str(v, "remote") },
+		"encrypt":       func(v *yaml.Node) { c.Encrypt = p.boolean(v, "encrypt") },
+		"key_file":      func(v *yaml.Node) { c.KeyFile = p.path(v, "key_file") },
 		"layout":        func(v *yaml.Node) { p.layout(v, &c.Layout) },
 		"retention":     func(v *yaml.Node) { p.retention(v, &c.Retention) },
 		"live":          func(v *yaml.Node) { p.live(v, &c.Live) },
