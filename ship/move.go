@@ -37,6 +37,9 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 	if err != nil {
 		return "", false, err
 	}
+	if src.Encrypt != nil {
+		return s.moveSealed(ctx, src, local, name) // encrypt.go
+	}
 	want, err := s.scheme.RemotePath(name)
 	if err != nil {
 		return "", false, err
