@@ -17,7 +17,8 @@ func newShipCmd(g *globals) *cobra.Command {
 		dir, to, maxLocal, minFree, lay, nm string
 		rescan                              string
 		once, utc                           bool
-		withPage                            bool
+		withPage, encrypt                   bool
+		kf                                  keyFlags
 	)
 	c := &cobra.Command{
 		Use:   "ship --dir DIR --to REMOTE:FOLDER",
@@ -77,6 +78,11 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 				return err
 			}
 			o.Sources = []ship.Source{{Dir: dir, Dest: dest}}
+			if encrypt {
+				if o.Sources[0].Encrypt, err = shipKey(g, &kf); err != nil { // ship_encrypt.go
+					return err
+				}
+			}
 			if withPage {
 				o.OnShipped = updatePage(dest, o.Scheme, log) // share_update.go
 			}
@@ -101,6 +107,8 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 	f.StringVar(&nm, "name", layout.DefaultName, "segment name pattern (strftime), as given to record")
 	f.BoolVar(&utc, "utc", false, "names are in UTC rather than the local zone, as given to record")
 	f.BoolVar(&withPage, "update-page", false, "keep the share page's live index (camshare share --page) up to date after each upload")
+	f.BoolVar(&encrypt, "encrypt", false, "encrypt each segment on this device before upload (camshare key show: back up the key)")
+	f.StringVar(&kf.keyFile, "key-file", "", "archive key for --encrypt (default: archive.key next to camshare's config; made on first use)")
 	ro.AddFlags(f)
 	return c
 }

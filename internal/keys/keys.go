@@ -173,3 +173,12 @@ func Exported(path string) bool {
 	_, err := os.Stat(exportedMark(path))
 	return err == nil
 }
+
+// ForConfig is the key file a config uses: its key_file, else archive.key
+// next to it.
+func ForConfig(keyFile, configPath string) string {
+	if keyFile != "" {
+		return keyFile
+	}
+	return PathFor(configPath)
+}
