@@ -21,6 +21,8 @@ func newShipCmd(g *globals) *cobra.Command {
 		names              *schemeFlags
 		dir, to            string
 		withPages, oldFlag bool
+		encrypt            bool
+		kf                 keyFlags
 	)
 	c := &cobra.Command{
 		Use:   "ship --dir DIR --to REMOTE:FOLDER",
@@ -69,6 +71,11 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 				return err
 			}
 			o.Sources = []ship.Source{{Dir: dir, Dest: dest}}
+			if encrypt {
+				if o.Sources[0].Encrypt, err = shipKey(g, &kf); err != nil { // ship_encrypt.go
+					return err
+				}
+			}
 			var pages *share.Keeper
 			if withPages {
 				// Every live page of the folder follows the uploads (share's rules).
@@ -95,6 +102,8 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 	f.BoolVar(&withPages, "update-pages", true, "keep every live share page of the folder (camshare share --page) fresh after each upload")
 	f.BoolVar(&oldFlag, "update-page", true, "")
 	f.MarkDeprecated("update-page", "live pages are kept fresh by default now (--update-pages)")
+	f.BoolVar(&encrypt, "encrypt", false, "encrypt each segment on this device before upload (camshare key show: back up the key)")
+	f.StringVar(&kf.keyFile, "key-file", "", "archive key for --encrypt (default: archive.key next to camshare's config; made on first use)")
 	ro.AddFlags(f)
 	return c
 }

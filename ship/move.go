@@ -36,6 +36,9 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 	if err != nil {
 		return "", false, err
 	}
+	if src.Encrypt != nil {
+		return s.moveSealed(ctx, src, local, name) // encrypt.go
+	}
 	for n := 0; n < maxCollisions; n++ {
 		if remote, err = s.scheme.CollisionPath(name, n); err != nil {
 			return "", false, err

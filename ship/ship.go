@@ -20,6 +20,7 @@ import (
 
 	"github.com/rclone/rclone/fs"
 
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/logging"
 )
@@ -30,6 +31,8 @@ type Source struct {
 	Name string // camera name ("" for single-camera use); used in logs/stats
 	Dir  string // local folder with closed segments
 	Dest fs.Fs  // remote folder, opened with remote.Open (works with the remote down)
+
+	Encrypt *keys.Archive // seal each segment on its way up (encrypt.go); nil = as is
 }
 
 // Options configure a Shipper.

@@ -20,6 +20,8 @@ type Config struct {
 	MaxLocal     int64  // max_local: cap on local footage waiting to ship (0 = none)
 	MinFree      int64  // min_free: keep this much disk free (0 = none)
 	Remote       string // remote: REMOTE:FOLDER; a camera's footage goes to FOLDER/CAMERA
+	Encrypt      bool   // encrypt: seal every segment on the device before upload (docs/encryption.md)
+	KeyFile      string // key_file: the archive key ("" = archive.key next to the config)
 	Layout       Layout
 	Retention    Retention
 	Live         Live

@@ -100,6 +100,8 @@ func (p *parser) top(n *yaml.Node, c *Config) {
 		"max_local":     func(v *yaml.Node) { c.MaxLocal = p.size(v, "max_local") },
 		"min_free":      func(v *yaml.Node) { c.MinFree = p.size(v, "min_free") },
 		"remote":        func(v *yaml.Node) { c.Remote = p.str(v, "remote") },
+		"encrypt":       func(v *yaml.Node) { c.Encrypt = p.boolean(v, "encrypt") },
+		"key_file":      func(v *yaml.Node) { c.KeyFile = p.path(v, "key_file") },
 		"layout":        func(v *yaml.Node) { p.layout(v, &c.Layout) },
 		"retention":     func(v *yaml.Node) { p.retention(v, &c.Retention) },
 		"live":          func(v *yaml.Node) { p.live(v, &c.Live) },
@@ -137,6 +139,11 @@ func (p *parser) top(n *yaml.Node, c *Config) {
 	}
 	if _, err := c.Scheme(); err != nil {
 		p.errf(p.valueOf(n, "layout"), "layout: %v", err)
+	}
+	if c.Encrypt && c.Live.Enabled {
+		// Until the page decrypts (issue 12), its index would go up in
+		// plain text: names, times and links of encrypted footage.
+		p.errf(p.valueOf(n, "live"), "live: the family page cannot play encrypted footage yet; set live.enabled: false or encrypt: false")
 	}
 	if c.Retention.Every == 0 {
 		c.Retention.Every = DefaultPruneEvery

@@ -226,6 +226,7 @@ func sameCamera(a, b config.Camera) bool {
 func backendChanged(a, b *config.Config) bool {
 	if a.Remote != b.Remote || a.RcloneConfig != b.RcloneConfig || a.Dir != b.Dir || a.MaxLocal != b.MaxLocal ||
 		a.MinFree != b.MinFree || a.Layout != b.Layout || a.Retention != b.Retention || a.Live != b.Live ||
+		a.Encrypt != b.Encrypt || a.KeyFile != b.KeyFile ||
 		len(a.Cameras) != len(b.Cameras) {
 		return true
 	}

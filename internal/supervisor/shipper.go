@@ -21,6 +21,10 @@ func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live l
 	p := part{name: "shipper", log: s.log, minWait: min(s.o.RestartMin, 10*time.Second), maxWait: s.o.RestartMax}
 	p.keep(ctx, func(ctx context.Context) error {
 		scheme, _ := cfg.Scheme()
+		archive, err := archiveKey(cfg) // encrypt.go
+		if err != nil {
+			return err
+		}
 		var sources []ship.Source
 		for _, c := range cfg.Cameras {
 			// ship wants the folders to exist; the recorder may not
@@ -32,7 +36,7 @@ func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live l
 			if err != nil {
 				return err
 			}
-			sources = append(sources, ship.Source{Name: c.Name, Dir: CameraDir(cfg, c.Name), Dest: dest})
+			sources = append(sources, ship.Source{Name: c.Name, Dir: CameraDir(cfg, c.Name), Dest: dest, Encrypt: archive})
 		}
 		sh, err := ship.New(ship.Options{
 			Sources: sources, Scheme: scheme, Rescan: s.o.Rescan,
