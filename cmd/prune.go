@@ -37,12 +37,12 @@ Whole day folders go with one purge each; files that are not segments
 				return usagef("prune: give either REMOTE:FOLDER or --local DIR")
 			}
 			o.DryRun = ro.DryRun
-			if local != "" && !c.Flags().Changed("layout") {
-				names.dir = "" // a local recording folder is flat
-			}
 			var err error
 			if o.Scheme, err = names.scheme(); err != nil {
 				return err
+			}
+			if local != "" && !c.Flags().Changed("layout") {
+				o.Scheme = o.Scheme.Flat() // the recorder's own folder has no date folders
 			}
 			if err := o.Check(); err != nil {
 				return usagef("prune: %v", err)

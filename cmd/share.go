@@ -94,10 +94,9 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 		return usagef("--expire %q: want a duration such as 7d or 12h", sf.expire)
 	}
 	if sf.camera != "" {
-		if strings.ContainsAny(sf.camera, "/\\") || sf.camera == ".." {
-			return usagef("--camera %q: want a folder name", sf.camera)
+		if spec, err = layout.CameraFolder(spec, sf.camera); err != nil {
+			return usagef("--camera: %v", err)
 		}
-		spec = fspath.JoinRootPath(spec, sf.camera)
 	}
 	if o.Title == "" {
 		o.Title = sf.camera

@@ -103,7 +103,7 @@ func files(t testing.TB, root string) (all []string, emptyDirs []string) {
 func newer(t testing.TB, s *layout.Scheme, paths []string, cut time.Time) []string {
 	var out []string
 	for _, p := range paths {
-		at, ok := s.TimeOfPath(p)
+		at, ok := s.SegmentAt(p)
 		if !ok {
 			t.Fatalf("seeded %q does not parse", p)
 		}

@@ -112,10 +112,7 @@ func walk(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string, depth int,
 	for _, e := range entries {
 		switch e := e.(type) {
 		case fs.Object:
-			if depth != s.Depth() {
-				continue
-			}
-			start, ok := s.Time(path.Base(e.Remote()))
+			start, ok := s.SegmentAt(e.Remote())
 			if !ok {
 				continue
 			}

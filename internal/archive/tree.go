@@ -87,18 +87,9 @@ func listEach(ctx context.Context, f fs.Fs, dir string, add func(fs.DirEntry)) e
 // at its full depth, below folders that all parse, with a name that
 // parses (the same rule walk follows).
 func (t *Tree) add(s *layout.Scheme, o fs.Object) {
-	p := o.Remote()
-	dir := path.Dir(p)
-	depth := 0
-	if dir != "." {
-		depth = strings.Count(dir, "/") + 1
-	}
-	if depth == s.Depth() {
-		_, _, dirOK := s.DirSpan(dir)
-		if start, ok := s.Time(path.Base(p)); ok && (depth == 0 || dirOK) {
-			t.Segments = append(t.Segments, Segment{Path: p, Start: start, Size: o.Size(), Object: o})
-			return
-		}
+	if start, ok := s.SegmentAt(o.Remote()); ok {
+		t.Segments = append(t.Segments, Segment{Path: o.Remote(), Start: start, Size: o.Size(), Object: o})
+		return
 	}
 	t.Strays = append(t.Strays, o)
 }

@@ -88,12 +88,10 @@ func (c *Config) Camera(name string) (Camera, bool) {
 }
 
 // CameraRemote is where a camera's footage goes: FOLDER/CAMERA.
+// Camera names are checked when the config is parsed, so the join cannot fail here.
 func (c *Config) CameraRemote(name string) string {
-	r := c.Remote
-	if r == "" || r[len(r)-1] == ':' || r[len(r)-1] == '/' {
-		return r + name
-	}
-	return r + "/" + name
+	spec, _ := layout.CameraFolder(c.Remote, name)
+	return spec
 }
 
 // StatusPath is the state file `run` keeps and `status` reads.

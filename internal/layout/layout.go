@@ -165,12 +165,6 @@ func (s *Scheme) RemotePath(name string) (string, error) {
 	return path.Join(s.Dir(t), name), nil
 }
 
-// TimeOfPath reads a segment's time from its remote path (by its base name;
-// a file in the wrong folder still has the right time).
-func (s *Scheme) TimeOfPath(p string) (time.Time, bool) {
-	return s.Time(path.Base(p))
-}
-
 // Depth is the number of folder levels above a segment.
 func (s *Scheme) Depth() int { return len(s.dir) }
 

@@ -22,7 +22,7 @@ func TestDefaultRoundTrip(t *testing.T) {
 	if err != nil || p != "20240323/10/20240323T102000-0500.mp4" {
 		t.Fatalf("remote path = %q, %v", p, err)
 	}
-	got, ok := s.TimeOfPath(p)
+	got, ok := s.SegmentAt(p)
 	if !ok || !got.Equal(at) {
 		t.Fatalf("time of path = %v, %v", got, ok)
 	}
@@ -144,5 +144,39 @@ func TestCollisionPath(t *testing.T) {
 	got, err := s.CollisionPath(name, 2)
 	if err != nil || path.Dir(got) != path.Dir(want) || path.Base(got) != s.Unique(name, 2) {
 		t.Errorf("n=2: %q %v, want %s beside %q", got, err, s.Unique(name, 2), want)
+	}
+}
+
+func TestSegmentAtAndCameraFolder(t *testing.T) {
+	s := Default()
+	at := time.Date(2024, 3, 23, 10, 5, 0, 0, time.Local)
+	name := s.Name(at)
+	for _, tc := range []struct {
+		p  string
+		ok bool
+	}{
+		{s.Dir(at) + "/" + name, true},
+		{name, false},                       // one level too high
+		{"20240323/" + name, false},         // too high too
+		{"20240323/xx/" + name, false},      // a folder that does not parse
+		{s.Dir(at) + "/notes.txt", false},   // a stray
+		{s.Dir(at) + "/sub/" + name, false}, // too deep
+	} {
+		if _, ok := s.SegmentAt(tc.p); ok != tc.ok {
+			t.Errorf("SegmentAt(%q) = %v, want %v", tc.p, ok, tc.ok)
+		}
+	}
+	if _, ok := s.Flat().SegmentAt(name); !ok {
+		t.Errorf("a flat scheme reads a bare name")
+	}
+	for spec, want := range map[string]string{"r:": "r:door", "r:cams": "r:cams/door", "r:cams/": "r:cams/door", ":s3,provider=Rclone:b": ":s3,provider=Rclone:b/door"} {
+		if got, err := CameraFolder(spec, "door"); err != nil || got != want {
+			t.Errorf("CameraFolder(%q) = %q, %v; want %q", spec, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "..", "a/b", `a\b`} {
+		if _, err := CameraFolder("r:", bad); err == nil {
+			t.Errorf("CameraFolder accepted camera %q", bad)
+		}
 	}
 }
