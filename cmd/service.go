@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -98,14 +97,13 @@ func serviceOptions(g *globals, termux, systemd bool, cfgFlag string) (service.O
 		o.Kind = "termux"
 	case systemd:
 		o.Kind = "systemd"
-	case strings.Contains(os.Getenv("PREFIX"), "com.termux"):
+	case service.InTermux() != "":
 		o.Kind = "termux"
 	default:
 		o.Kind = "systemd"
 	}
-	o.Prefix = os.Getenv("PREFIX")
-	if o.Kind != "termux" || !strings.Contains(o.Prefix, "com.termux") {
-		o.Prefix = ""
+	if o.Kind == "termux" {
+		o.Prefix = service.InTermux()
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {

@@ -3,12 +3,13 @@ package doctor
 import (
 	"os"
 	"runtime"
-	"strings"
+
+	"github.com/camshare/camshare/internal/service"
 )
 
 // onAndroid: a GOOS=android build, or a linux build inside Termux.
 func onAndroid() bool {
-	if runtime.GOOS == "android" || strings.Contains(os.Getenv("PREFIX"), "com.termux") {
+	if runtime.GOOS == "android" || service.InTermux() != "" {
 		return true
 	}
 	_, err := os.Stat("/system/bin/app_process")

@@ -2,6 +2,7 @@ package service
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -38,4 +39,13 @@ func termuxFiles(o Options) ([]File, []string, error) {
 		"check it: camshare status --config " + shQuote(o.Config),
 	}
 	return []File{{Path: path, Content: b.String(), Mode: 0o755}}, hints, nil
+}
+
+// InTermux reports the Termux $PREFIX when camshare runs inside Termux
+// (the one rule for telling, used by service install and doctor), else "".
+func InTermux() string {
+	if p := os.Getenv("PREFIX"); strings.Contains(p, "com.termux") {
+		return p
+	}
+	return ""
 }
