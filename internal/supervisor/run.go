@@ -45,11 +45,11 @@ type Supervisor struct {
 	tracker *status.Tracker
 	reload  chan *config.Config
 
-	wg      sync.WaitGroup // every goroutine started, for shutdown
-	cams    map[string]*camera
+	wg       sync.WaitGroup // every goroutine started, for shutdown
+	cams     map[string]*camera
 	shipping *group // shipper and live pages: restarted when shipKey changes
 	pruning  *group // pruner: restarted when pruneKey changes
-	cfg     *config.Config
+	cfg      *config.Config
 
 	shipMu     sync.Mutex
 	shipper    statser // the running shipper, for status; nil between restarts
