@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,30 +29,21 @@ widget can alert:
   */10 * * * * camshare status >/dev/null || termux-notification -t camshare -c "check cameras"`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			path := statePath
-			if path == "" {
-				cfg, err := loadConfig(g, cfgPath, false)
-				if err != nil {
-					return err
-				}
-				path = cfg.StatusPath()
-				if limits.MinFree == 0 {
-					limits.MinFree = cfg.MinFree
-				}
-			}
-			st, err := status.Read(path)
+			st, err := readStatus(g, cfgPath, statePath, &limits)
 			if err != nil {
+				if asJSON { // scripts and widgets get an object in every case
+					writeStatusJSON(g, statusJSON{State: stateOf(err), Problems: []string{err.Error()}})
+				}
 				return err
 			}
 			now := time.Now()
 			problems := status.Problems(st, now, limits)
 			if asJSON {
-				out := struct {
-					status.State
-					OK       bool     `json:"ok"`
-					Problems []string `json:"problems"`
-				}{st, len(problems) == 0, append([]string{}, problems...)}
-				if err := writeJSON(g.stdout, out); err != nil {
+				out := statusJSON{State: "ok", stateFile: &st, OK: len(problems) == 0, Problems: append([]string{}, problems...)}
+				if !out.OK {
+					out.State = "problems"
+				}
+				if err := writeStatusJSON(g, out); err != nil {
 					return err
 				}
 			} else {
@@ -72,3 +64,41 @@ widget can alert:
 	f.DurationVar(&limits.Stale, "stale", 0, "a state file older than this means run is not running (default 3 update intervals)")
 	return c
 }
+
+// readStatus finds and reads the state file, taking --min-free from the
+// config when the state file is found through it.
+func readStatus(g *globals, cfgPath, statePath string, limits *status.Limits) (status.State, error) {
+	path := statePath
+	if path == "" {
+		cfg, err := loadConfig(g, cfgPath, false)
+		if err != nil {
+			return status.State{}, err
+		}
+		path = cfg.StatusPath()
+		if limits.MinFree == 0 {
+			limits.MinFree = cfg.MinFree
+		}
+	}
+	return status.Read(path)
+}
+
+// statusJSON is what status --json prints, always one object: State is
+// "ok", "problems", "never-run" (no state file) or "error".
+type statusJSON struct {
+	State string `json:"state"`
+	*stateFile
+	OK       bool     `json:"ok"`
+	Problems []string `json:"problems"`
+}
+
+// stateFile is the state file's content, inlined in statusJSON.
+type stateFile = status.State
+
+func stateOf(err error) string {
+	if errors.Is(err, status.ErrNeverRun) {
+		return "never-run"
+	}
+	return "error"
+}
+
+func writeStatusJSON(g *globals, v statusJSON) error { return writeJSON(g.stdout, v) }

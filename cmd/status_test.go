@@ -98,3 +98,22 @@ func TestDNSFlagRejectsNames(t *testing.T) {
 		t.Fatalf("%d %s", code, errs)
 	}
 }
+
+// TestStatusJSONAlwaysAnObject: issue 11 #14, with no state file --json
+// printed nothing; scripts and widgets want an object in every case, with
+// the exit code as before.
+func TestStatusJSONAlwaysAnObject(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "camshare-status.json")
+	code, out, _ := runCmd(t, "status", "--state", missing, "--json")
+	var got struct {
+		State    string
+		OK       bool
+		Problems []string
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("stdout is not a JSON object: %v\n%q", err, out)
+	}
+	if code != 1 || got.State != "never-run" || got.OK || len(got.Problems) != 1 {
+		t.Errorf("rc %d, %+v; want rc 1, state never-run, one problem", code, got)
+	}
+}

@@ -102,7 +102,7 @@ func TestBackoff(t *testing.T) {
 	b := newBackoff(time.Second, 30*time.Second)
 	var last time.Duration
 	for i := 0; i < 12; i++ {
-		d := b.next(errors.New("connection refused")) // never reached: backs off to max
+		d := b.next(errors.New("connection refused"))
 		nominal := min(time.Second<<i, 30*time.Second)
 		if d < nominal/2 || d > nominal {
 			t.Fatalf("attempt %d: %v outside [%v, %v]", i, d, nominal/2, nominal)
@@ -115,5 +115,19 @@ func TestBackoff(t *testing.T) {
 	b.reset()
 	if d := b.next(errors.New("connection refused")); d > time.Second {
 		t.Fatalf("after reset: %v", d)
+	}
+	// Issue 11 #6: a camera that streamed before is probed every <= 2s
+	// however long it is gone; one that refuses backs off to 30s.
+	for i := 0; i < 40; i++ {
+		if d := b.next(errors.New("connection refused")); d > 2*time.Second {
+			t.Fatalf("outage attempt %d of a camera seen before: wait %v", i, d)
+		}
+	}
+	refused := &explained{"wrong user name or password (camera answered 401 Unauthorized)", nil}
+	for i := 0; i < 12; i++ {
+		last = b.next(refused)
+	}
+	if last < 15*time.Second {
+		t.Fatalf("refusals not backed off: %v", last)
 	}
 }

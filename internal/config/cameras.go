@@ -39,10 +39,12 @@ func (p *parser) cameras(n *yaml.Node, c *Config) {
 			p.errf(item, "%s: name missing", where)
 		case !cameraNameRE.MatchString(cam.Name):
 			p.errf(p.valueOf(item, "name"), "%s.name %q: use letters, digits, '.', '_' and '-' only (it becomes a folder)", where, cam.Name)
-		case seen[cam.Name] > 0:
-			p.errf(p.valueOf(item, "name"), "%s.name %q: already used on line %d", where, cam.Name, seen[cam.Name])
+		case seen[strings.ToLower(cam.Name)] > 0:
+			// Case too: FAT/exFAT SD cards, Drive and OneDrive fold it,
+			// so DOOR and door would share one folder.
+			p.errf(p.valueOf(item, "name"), "%s.name %q: already used on line %d (names may not differ only in upper/lower case)", where, cam.Name, seen[strings.ToLower(cam.Name)])
 		default:
-			seen[cam.Name] = p.valueOf(item, "name").Line
+			seen[strings.ToLower(cam.Name)] = p.valueOf(item, "name").Line
 		}
 		if _, ok := mapKey(item, "url"); !ok {
 			p.errf(item, "%s: url missing (e.g. rtsp://admin@192.168.1.10:554/stream1)", where)

@@ -7,6 +7,7 @@ package status
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -119,13 +120,16 @@ func Write(path string, s State) error {
 	return err
 }
 
+// ErrNeverRun: there is no state file.
+var ErrNeverRun = errors.New("camshare run has not run here (or uses another dir)")
+
 // Read loads a state file.
 func Read(path string) (State, error) {
 	var s State
 	b, err := os.ReadFile(path)
 	if err != nil {
 		if os.IsNotExist(err) {
-			return s, fmt.Errorf("no state file %q: camshare run has not run here (or uses another dir)", path)
+			return s, fmt.Errorf("no state file %q: %w", path, ErrNeverRun)
 		}
 		return s, err
 	}

@@ -6,14 +6,17 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"time"
+
+	"github.com/camshare/camshare/internal/backoff"
 )
 
 // part is one supervised piece (a recorder, the shipper, the pruner).
 type part struct {
 	name string
 	log  *slog.Logger
-	// minWait/maxWait pace restarts after an error or a panic: doubling,
-	// reset after a run that lasted longer than maxWait.
+	// minWait/maxWait pace restarts after an error or a panic with
+	// camshare's one backoff: doubling, reset after a run that lasted
+	// longer than maxWait.
 	minWait, maxWait time.Duration
 	// onExit is told each time the part stops before ctx ends.
 	onExit func(err error)
@@ -23,7 +26,7 @@ type part struct {
 // panics. A panic is recovered and logged with its stack: one broken part
 // must never take the others (and the process) down.
 func (p part) keep(ctx context.Context, fn func(context.Context) error) {
-	wait := p.minWait
+	retry := backoff.New(backoff.Policy{Probe: p.minWait, Min: p.minWait, Max: p.maxWait})
 	for ctx.Err() == nil {
 		began := time.Now()
 		err := p.once(ctx, fn)
@@ -31,8 +34,9 @@ func (p part) keep(ctx context.Context, fn func(context.Context) error) {
 			return
 		}
 		if time.Since(began) > p.maxWait {
-			wait = p.minWait
+			retry.Succeeded()
 		}
+		wait := retry.Next(backoff.Failed)
 		if err == nil {
 			err = fmt.Errorf("stopped by itself")
 		}
@@ -45,7 +49,6 @@ func (p part) keep(ctx context.Context, fn func(context.Context) error) {
 			return
 		case <-time.After(wait):
 		}
-		wait = min(wait*2, p.maxWait)
 	}
 }
 

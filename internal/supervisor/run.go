@@ -19,6 +19,7 @@ import (
 	"github.com/camshare/camshare/internal/config"
 	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/status"
+	"github.com/camshare/camshare/ship"
 )
 
 // Options configure a supervisor.
@@ -44,14 +45,16 @@ type Supervisor struct {
 	tracker *status.Tracker
 	reload  chan *config.Config
 
-	wg      sync.WaitGroup // every goroutine started, for shutdown
-	cams    map[string]*camera
-	backend *group // shipper, pruner, live pages: restarted as one on change
-	cfg     *config.Config
+	wg       sync.WaitGroup // every goroutine started, for shutdown
+	cams     map[string]*camera
+	shipping *group // shipper and live pages: restarted when shipKey changes
+	pruning  *group // pruner: restarted when pruneKey changes
+	cfg      *config.Config
 
 	shipMu     sync.Mutex
 	shipper    statser // the running shipper, for status; nil between restarts
 	shipScheme *layout.Scheme
+	shipBefore ship.Stats // counters of the shippers that ran before this one
 }
 
 // group is a set of goroutines with one cancel.
@@ -172,10 +175,10 @@ func (s *Supervisor) refreshStatus(st *status.State) {
 		st.Disk.Free, st.Disk.Total = free, total
 	}
 	s.shipMu.Lock()
-	sh, scheme := s.shipper, s.shipScheme
+	sh, scheme, before := s.shipper, s.shipScheme, s.shipBefore
 	s.shipMu.Unlock()
 	if sh != nil {
-		fillShipStatus(&st.Ship, sh, scheme)
+		fillShipStatus(&st.Ship, sh.Stats(), before, scheme)
 	}
 }
 
@@ -199,8 +202,11 @@ func (s *Supervisor) apply(ctx context.Context, cfg *config.Config) {
 			s.startCamera(ctx, cfg, c)
 		}
 	}
-	if old == nil || backendChanged(old, cfg) {
-		s.restartBackend(ctx, cfg)
+	if old == nil || shipKeyOf(old) != shipKeyOf(cfg) {
+		s.restartShipping(ctx, cfg)
+	}
+	if old == nil || pruneKeyOf(old) != pruneKeyOf(cfg) {
+		s.restartPruning(ctx, cfg)
 	}
 	s.tracker.Update(func(st *status.State) { st.Segment = status.Duration(longestSegment(cfg)) })
 	if old != nil {
@@ -222,42 +228,84 @@ func sameCamera(a, b config.Camera) bool {
 	return a == b
 }
 
-// backendChanged: anything the shipper, pruner or pages depend on.
-func backendChanged(a, b *config.Config) bool {
-	if a.Remote != b.Remote || a.RcloneConfig != b.RcloneConfig || a.Dir != b.Dir || a.MaxLocal != b.MaxLocal ||
-		a.MinFree != b.MinFree || a.Layout != b.Layout || a.Retention != b.Retention || a.Live != b.Live ||
-		a.Encrypt != b.Encrypt || a.KeyFile != b.KeyFile ||
-		len(a.Cameras) != len(b.Cameras) {
-		return true
-	}
-	for i := range a.Cameras {
-		if a.Cameras[i].Name != b.Cameras[i].Name || a.Cameras[i].Segment != b.Cameras[i].Segment {
-			return true
-		}
-	}
-	return false
+// shipKey is everything the shipper and the live pages depend on. A reload
+// that leaves it alone (one camera's URL, password or segment length) keeps
+// them running: the upload in flight goes on and the counters keep counting.
+type shipKey struct {
+	Remote, RcloneConfig, Dir string
+	MaxLocal, MinFree         int64
+	Layout                    config.Layout
+	Live                      config.Live
+	Encrypt                   bool
+	KeyFile                   string
+	Cameras                   string // the names, in order
 }
 
-// restartBackend stops the shipper, pruner and page refreshers (an upload
-// in flight is abandoned; its file stays and ships again) and starts them
-// for cfg.
-func (s *Supervisor) restartBackend(ctx context.Context, cfg *config.Config) {
-	if s.backend != nil {
-		s.backend.cancel()
-		<-s.backend.done
+// pruneKey is everything the pruner depends on.
+type pruneKey struct {
+	Remote, RcloneConfig, Dir string
+	Layout                    config.Layout
+	Retention                 config.Retention
+	Cameras                   string // names and segment lengths, in order
+}
+
+func shipKeyOf(c *config.Config) shipKey {
+	k := shipKey{Remote: c.Remote, RcloneConfig: c.RcloneConfig, Dir: c.Dir, MaxLocal: c.MaxLocal, MinFree: c.MinFree,
+		Layout: c.Layout, Live: c.Live, Encrypt: c.Encrypt, KeyFile: c.KeyFile}
+	for _, cam := range c.Cameras {
+		k.Cameras += cam.Name + "\x00"
+	}
+	return k
+}
+
+func pruneKeyOf(c *config.Config) pruneKey {
+	k := pruneKey{Remote: c.Remote, RcloneConfig: c.RcloneConfig, Dir: c.Dir, Layout: c.Layout, Retention: c.Retention}
+	for _, cam := range c.Cameras {
+		k.Cameras += cam.Name + "\x00" + cam.Segment.String() + "\x00"
+	}
+	return k
+}
+
+// restartShipping stops the shipper and page refreshers (an upload in
+// flight is abandoned; its file stays and ships again) and starts them for
+// cfg.
+func (s *Supervisor) restartShipping(ctx context.Context, cfg *config.Config) {
+	s.shipping = s.restartGroup(ctx, s.shipping, func(gctx context.Context, inner *sync.WaitGroup) {
+		live := s.startLive(gctx, cfg, inner)
+		inner.Add(1)
+		go func() { defer inner.Done(); s.keepShipper(gctx, cfg, live) }()
+	})
+}
+
+// restartPruning stops the pruner and starts it for cfg.
+func (s *Supervisor) restartPruning(ctx context.Context, cfg *config.Config) {
+	s.pruning = s.restartGroup(ctx, s.pruning, func(gctx context.Context, inner *sync.WaitGroup) {
+		inner.Add(1)
+		go func() { defer inner.Done(); s.keepPruner(gctx, cfg) }()
+	})
+}
+
+// restartGroup stops old (waiting at most the shutdown time: a part stuck in
+// a call without a context must not hang the reload) and starts a new group
+// whose goroutines start adds to inner.
+func (s *Supervisor) restartGroup(ctx context.Context, old *group, start func(context.Context, *sync.WaitGroup)) *group {
+	if old != nil {
+		old.cancel()
+		select {
+		case <-old.done:
+		case <-time.After(s.o.Shutdown):
+			s.log.Warn("restarting without waiting for every part", "waited", s.o.Shutdown)
+		}
 	}
 	gctx, cancel := context.WithCancel(ctx)
 	g := &group{cancel: cancel, done: make(chan struct{})}
-	s.backend = g
 	var inner sync.WaitGroup
-	live := s.startLive(gctx, cfg, &inner)
-	inner.Add(2)
-	go func() { defer inner.Done(); s.keepShipper(gctx, cfg, live) }()
-	go func() { defer inner.Done(); s.keepPruner(gctx, cfg) }()
+	start(gctx, &inner)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
 		inner.Wait()
 		close(g.done)
 	}()
+	return g
 }

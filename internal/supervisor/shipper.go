@@ -59,15 +59,35 @@ func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live l
 		defer func() {
 			s.shipMu.Lock()
 			s.shipper = nil
+			s.shipBefore = addCounts(s.shipBefore, sh.Stats())
 			s.shipMu.Unlock()
 		}()
 		return sh.Run(ctx)
 	})
 }
 
-// fillShipStatus copies the shipper's counters into the status file.
-func fillShipStatus(st *status.Ship, sh statser, scheme *layout.Scheme) {
-	x := sh.Stats()
+// addCounts adds what a shipper that ended counted to the totals, so status
+// counts since run started, not since the last restart.
+func addCounts(a, b ship.Stats) ship.Stats {
+	a.Shipped += b.Shipped
+	a.Failed += b.Failed
+	a.Dropped += b.Dropped
+	a.Skipped += b.Skipped
+	if b.DropReason != "" {
+		a.DropReason = b.DropReason
+	}
+	if b.LastShipped.After(a.LastShipped) {
+		a.LastShipped = b.LastShipped
+	}
+	return a
+}
+
+// fillShipStatus copies the shipper's counters (plus those of the shippers
+// before it) into the status file.
+func fillShipStatus(st *status.Ship, x, before ship.Stats, scheme *layout.Scheme) {
+	total := addCounts(before, x)
+	x.Shipped, x.Failed, x.Dropped, x.Skipped, x.DropReason, x.LastShipped =
+		total.Shipped, total.Failed, total.Dropped, total.Skipped, total.DropReason, total.LastShipped
 	st.Queued, st.QueuedBytes = x.Queued, x.QueuedBytes
 	st.OldestFile, st.Oldest = x.Oldest, time.Time{}
 	if t, ok := scheme.Time(x.Oldest); ok {
