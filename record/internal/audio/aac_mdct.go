@@ -18,13 +18,13 @@ const (
 )
 
 type mdct struct {
-	window  [mdctIn]float32  // sine window (window_shape 0)
-	pre     [fftLen]complex64 // exp(-iπn/M), before the FFT
-	post    [fftLen]complex64 // exp(-iπ(k+¼)/M), after it
-	roots   [fftLen / 2]complex64
-	bitrev  [fftLen]uint16
-	folded  [mdctOut]float32
-	buf     [fftLen]complex64
+	window [mdctIn]float32   // sine window (window_shape 0)
+	pre    [fftLen]complex64 // exp(-iπn/M), before the FFT
+	post   [fftLen]complex64 // exp(-iπ(k+¼)/M), after it
+	roots  [fftLen / 2]complex64
+	bitrev [fftLen]uint16
+	folded [mdctOut]float32
+	buf    [fftLen]complex64
 }
 
 func newMDCT() *mdct {
