@@ -1,35 +1,29 @@
 // Package audio converts the G.711 audio of cheap IP cameras (PCMA/PCMU,
 // 8 kHz mono), which MP4 players and browsers cannot play, into AAC-LC, which
 // plays with sound in Chromium, Firefox, Safari/iPhone, Android and VLC. It is
-// pure Go: the encoder is go-aac's port of FFmpeg's native AAC encoder
-// (LGPL-2.1-or-later), vendored under internal/goaac so it can code 8 kHz.
+// pure Go, and the encoder is this project's own (aac_*.go), written from
+// ISO/IEC 14496-3.
 package audio
 
 import (
 	"fmt"
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
-	aac "github.com/tphakala/go-aac"
-
-	"github.com/camshare/camshare/record/internal/audio/internal/goaac/enc"
 )
 
 const (
 	// sampleRate is both the G.711 clock and the AAC sample rate: the audio
 	// is coded at its own 8 kHz, as ffmpeg does, which is what players
 	// expect of camera recordings and costs a sixth of the frames that
-	// upsampling to 48 kHz would (the vendored encoder takes 8 kHz, see
-	// internal/goaac/README.md).
+	// upsampling to 48 kHz would.
 	sampleRate = 8000
 	// frameSize is the samples per AAC-LC access unit, and encoderDelay the
 	// encoder's priming: its output starts one frame before its input.
 	frameSize    = SamplesPerAU
 	encoderDelay = frameSize
-	// aacBitrate is the target of the reference `ffmpeg -b:a 48k`; at 8 kHz
-	// the fast coder reaches about 42 kbit/s and its output decodes to 36 dB
-	// SNR against the G.711 input (ffmpeg's own: 39 dB), for about 10% more
-	// CPU than 32 kbit/s (31 dB). BenchmarkCoders has the figures.
-	aacBitrate = 48000
+	// aacBitrate: 32 kbit/s is 4 bits per 8 kHz sample, and TestQuality
+	// shows it decodes at least as close to the input as `ffmpeg -b:a 48k`.
+	aacBitrate = 32000
 	// maxSilenceFill: forward gaps in pts up to 256 ms (lost packets) are
 	// filled with silence so audio keeps its place relative to video.
 	// Larger gaps restart the stream at the new pts. Two frames is also the
@@ -66,12 +60,10 @@ type AU struct {
 // first 128 ms of the stream).
 type Transcoder struct {
 	table *[256]float32
-	cfg   enc.Config
-	enc   *enc.Encoder
+	enc   *aacEncoder
 
-	frame  [frameSize]float32 // samples waiting for the encoder
-	planar [][]float32        // {frame[:]}, the encoder's input shape
-	fill   int                // samples in frame
+	frame [frameSize]float32 // samples waiting for the encoder
+	fill  int                // samples in frame
 
 	anchored bool
 	next     int64 // pts the next input sample should have
@@ -90,32 +82,20 @@ type auRef struct {
 // NewG711Transcoder returns a transcoder for µ-law (PCMU) when mulaw is true,
 // otherwise A-law (PCMA).
 func NewG711Transcoder(mulaw bool) (*Transcoder, error) {
-	return newTranscoder(mulaw, enc.Config{
-		SampleRate: sampleRate,
-		Bitrate:    aacBitrate,
-		Channels:   1,
-		Coder:      aacCoder,
-	})
+	return newTranscoder(mulaw, aacBitrate)
 }
 
-// aacCoder is the encoder's fast coder (FFmpeg's constrained two-loop
-// search): a third of the CPU of the others (BenchmarkCoders), which keeps the
-// transcoder at about a fifth of ffmpeg's CPU (bench/audio.sh).
-const aacCoder = enc.CoderFast
-
-// newTranscoder takes the encoder settings from the benchmarks, which
-// compare coders and bitrates.
-func newTranscoder(mulaw bool, cfg enc.Config) (*Transcoder, error) {
-	t := &Transcoder{table: alawTable, cfg: cfg}
+// newTranscoder takes the bitrate from the benchmarks, which compare a few.
+func newTranscoder(mulaw bool, bitrate int) (*Transcoder, error) {
+	t := &Transcoder{table: alawTable}
 	if mulaw {
 		t.table = mulawTable
 	}
-	e, err := enc.New(t.cfg)
+	e, err := newAACEncoder(sampleRate, bitrate)
 	if err != nil {
 		return nil, fmt.Errorf("audio: AAC encoder: %w", err)
 	}
 	t.enc = e
-	t.planar = [][]float32{t.frame[:]}
 	return t, nil
 }
 
@@ -194,48 +174,31 @@ func (t *Transcoder) feed(x float32) {
 	t.frame[t.fill] = x
 	t.fill++
 	if t.fill == frameSize {
-		t.encode(t.planar)
+		t.encode(t.frame[:])
 		t.fill = 0
 	}
 }
 
-// encode hands one frame (nil: drain) to the encoder and records the unit it
-// returns, if any (none while priming).
-func (t *Transcoder) encode(samples [][]float32) {
-	if t.err != nil {
-		return
-	}
-	start := len(t.slab)
-	slab, err := t.enc.EncodeFrame(t.slab, samples)
-	if err != nil {
-		t.err = fmt.Errorf("audio: AAC encode: %w", err)
-		return
-	}
-	t.slab = slab
-	if len(slab) > start {
-		t.refs = append(t.refs, auRef{pts: t.auPTS, end: len(slab)})
-		t.auPTS += frameSize
-	}
+// encode hands one frame (nil: silence, to drain) to the encoder and
+// records the unit it returns.
+func (t *Transcoder) encode(samples []float32) {
+	t.slab = t.enc.encode(t.slab, samples)
+	t.refs = append(t.refs, auRef{pts: t.auPTS, end: len(t.slab)})
+	t.auPTS += frameSize
 }
 
-// endStream pads the last frame with silence, drains the encoder and rearms
-// it for a new stream.
+// endStream pads the last frame with silence, drains the encoder (one more
+// unit finishes the last frame) and rearms it for a new stream.
 func (t *Transcoder) endStream() {
 	if !t.anchored {
 		return
 	}
 	if t.fill > 0 {
 		clear(t.frame[t.fill:])
-		t.encode(t.planar)
+		t.encode(t.frame[:])
 	}
-	for t.err == nil && !t.enc.Drained() {
-		t.encode(nil)
-	}
-	if t.err == nil {
-		if err := t.enc.Reset(t.cfg); err != nil {
-			t.err = fmt.Errorf("audio: AAC encoder: %w", err)
-		}
-	}
+	t.encode(nil)
+	t.enc.reset()
 	t.fill = 0
 	t.anchored = false
 }
@@ -264,9 +227,29 @@ func (t *Transcoder) collect() ([]AU, error) {
 // AppendADTS appends au framed as ADTS (a self-contained .aac stream, handy
 // for debugging and tests).
 func (t *Transcoder) AppendADTS(dst []byte, au AU) ([]byte, error) {
-	dst, err := aac.AppendADTSHeader(dst, sampleRate, 1, len(au.Data))
-	if err != nil {
-		return dst, fmt.Errorf("audio: ADTS: %w", err)
+	return appendADTS(dst, t.enc.rateIndex, au.Data)
+}
+
+// appendADTS writes the 7-byte ADTS header of ISO/IEC 13818-7 6.2 (MPEG-4,
+// no CRC, AAC-LC, mono, buffer fullness 0x7FF: variable rate) and payload.
+func appendADTS(dst []byte, rateIndex int, payload []byte) ([]byte, error) {
+	n := len(payload) + 7
+	if n >= 1<<13 {
+		return dst, fmt.Errorf("audio: ADTS: unit of %d bytes is too large", len(payload))
 	}
-	return append(dst, au.Data...), nil
+	var w bitWriter
+	w.reset(dst)
+	w.put(0xfff, 12)            // syncword
+	w.put(0, 1)                 // ID: MPEG-4
+	w.put(0, 2)                 // layer
+	w.put(1, 1)                 // protection_absent
+	w.put(1, 2)                 // profile: AAC LC (object type - 1)
+	w.put(uint32(rateIndex), 4) // sampling_frequency_index
+	w.put(0, 1)                 // private_bit
+	w.put(1, 3)                 // channel_configuration: mono
+	w.put(0, 4)                 // original/copy, home, two copyright bits
+	w.put(uint32(n), 13)        // aac_frame_length, header included
+	w.put(0x7ff, 11)            // adts_buffer_fullness
+	w.put(0, 2)                 // one raw data block
+	return append(w.align(), payload...), nil
 }
