@@ -271,7 +271,8 @@ func TestShipKeepsPagesFresh(t *testing.T) {
 	}
 	uploadDirect(now.Add(-4 * time.Minute)) // nothing refreshes for these two
 	uploadDirect(now.Add(-3 * time.Minute))
-	if err := os.WriteFile(filepath.Join(rec, s.Name(now.Add(-time.Minute))), []byte("seg"), 0o644); err != nil {
+	// A file ship takes for a segment: it starts with an ISO-BMFF ftyp box.
+	if err := os.WriteFile(filepath.Join(rec, s.Name(now.Add(-time.Minute))), []byte("\x00\x00\x00\x10ftypisom\x00\x00\x00\x00"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if code, _, errs := shareRun(t, "ship", "--dir", rec, "--to", srv.Remote+"/cam", "--once", "--utc"); code != 0 {
