@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/camshare/camshare/internal/logging"
+	"github.com/camshare/camshare/internal/redact"
 	"github.com/camshare/camshare/internal/resolver"
 )
 
@@ -133,7 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "camshare: %s\n", strings.Join(strings.Fields(err.Error()), " "))
+	fmt.Fprintf(stderr, "camshare: %s\n", redact.Line(err))
 	var u usageError
 	if errors.As(err, &u) || isCobraUsage(err) {
 		return 2

@@ -20,11 +20,13 @@ import (
 
 // shareFlags are the command line of `camshare share`.
 type shareFlags struct {
-	ro                                   remote.Options
-	last, date, from, to, camera, expire string
-	out, title, dir, name                string
-	asJSON, qr, page, utc, list          bool
-	revoke                               string
+	ro                           remote.Options
+	last, date, from, to, camera string
+	expire                       time.Duration
+	names                        *schemeFlags
+	out, title                   string
+	asJSON, qr, page, list       bool
+	revoke                       string
 }
 
 func newShareCmd(g *globals) *cobra.Command {
@@ -66,7 +68,8 @@ with relative links to open from disk.`,
 	f.StringVar(&sf.from, "from", "", "start: 2024-03-23T10:00, 10:00 (today), \"yesterday 18:00\"")
 	f.StringVar(&sf.to, "to", "", "end (exclusive), same forms as --from; without it the selection stays open")
 	f.StringVar(&sf.camera, "camera", "", "camera folder below FOLDER (multi-camera archives)")
-	f.StringVar(&sf.expire, "expire", "7d", "link lifetime (S3 caps it at 7d; Drive, pCloud, Mega ignore it)")
+	sf.expire = 7 * 24 * time.Hour
+	f.Var(units.DurationVar(&sf.expire), "expire", "link lifetime (S3 caps it at 7d; Drive, pCloud, Mega ignore it)")
 	f.BoolVar(&sf.asJSON, "json", false, "print a JSON array: start, end, path, size, url, expires")
 	f.BoolVar(&sf.qr, "qr", false, "also print a QR code of the page link (or of the one link selected)")
 	f.BoolVar(&sf.page, "page", false, "upload a new page that plays the selection (FOLDER/share/ID/) and print its link")
@@ -74,24 +77,22 @@ with relative links to open from disk.`,
 	f.StringVar(&sf.revoke, "revoke", "", "delete the page with this ID (see --list): its link stops working")
 	f.StringVar(&sf.out, "out", "", "write the page to this local file instead of uploading it (implies --page)")
 	f.StringVar(&sf.title, "title", "", "page title (default: the camera or folder name)")
-	f.StringVar(&sf.dir, "layout", layout.DefaultDir, "folder pattern below REMOTE:FOLDER (strftime)")
-	f.StringVar(&sf.name, "name", layout.DefaultName, "segment name pattern (strftime)")
-	f.BoolVar(&sf.utc, "utc", false, "names are in UTC rather than the local zone")
+	sf.names = addSchemeFlags(f, true)
 	sf.ro.AddFlags(f)
 	return c
 }
 
 func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
-	scheme, err := layout.New(sf.name, sf.dir, sf.utc)
+	scheme, err := sf.names.scheme()
 	if err != nil {
-		return usagef("%v", err)
+		return err
 	}
 	o := share.Options{Scheme: scheme, Title: sf.title, Camera: sf.camera}
 	if err := sf.selection(&o, time.Now(), scheme.Location()); err != nil {
 		return err
 	}
-	if o.Expire, err = units.ParseDuration(sf.expire); err != nil || o.Expire <= 0 {
-		return usagef("--expire %q: want a duration such as 7d or 12h", sf.expire)
+	if o.Expire = sf.expire; o.Expire <= 0 {
+		return usagef("--expire: want a duration such as 7d or 12h")
 	}
 	if sf.camera != "" {
 		if spec, err = layout.CameraFolder(spec, sf.camera); err != nil {

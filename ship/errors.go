@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/camshare/camshare/internal/backoff"
+	"github.com/camshare/camshare/internal/redact"
 )
 
 // oneLine flattens an error for a log line or the final error, saying in
@@ -19,7 +20,7 @@ func oneLine(err error) string {
 	if err == nil {
 		return ""
 	}
-	msg := strings.Join(strings.Fields(err.Error()), " ")
+	msg := redact.Line(err)
 	if isRefusal(msg) {
 		return "the remote refused access (check its keys/permissions): " + msg
 	}

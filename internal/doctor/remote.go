@@ -31,7 +31,7 @@ func checkRemote(ctx context.Context, o Options) []Result {
 	defer cancel()
 	f, err := remote.Open(ctx, spec)
 	if err != nil {
-		msg := strings.ReplaceAll(oneLine(err), spec, config.SafeRemote(spec))
+		msg := strings.ReplaceAll(redact.Line(err), spec, config.SafeRemote(spec))
 		return []Result{{Level: Fail, Name: name, Detail: msg,
 			Hint: "check the remote with 'rclone lsd " + config.SafeRemote(spec) + "' and rclone_config in the config"}}
 	}
@@ -40,7 +40,7 @@ func checkRemote(ctx context.Context, o Options) []Result {
 	sent := o.Now()
 	obj, err := operations.Rcat(ctx, f, probe, io.NopCloser(bytes.NewReader(body)), sent, nil)
 	if err != nil {
-		return []Result{{Level: Fail, Name: name, Detail: "cannot write: " + oneLine(err),
+		return []Result{{Level: Fail, Name: name, Detail: "cannot write: " + redact.Line(err),
 			Hint: "the remote must be writable by these credentials (ship uploads there); for S3 check the bucket exists and the key may PutObject"}}
 	}
 	defer func() {
@@ -55,7 +55,7 @@ func checkRemote(ctx context.Context, o Options) []Result {
 	got, err := readBack(ctx, f, probe)
 	switch {
 	case err != nil:
-		out = append(out, Result{Level: Fail, Name: name, Detail: "wrote a probe but cannot read it back: " + oneLine(err),
+		out = append(out, Result{Level: Fail, Name: name, Detail: "wrote a probe but cannot read it back: " + redact.Line(err),
 			Hint: "the credentials need read access too (share and prune list and read the archive)"})
 	case !bytes.Equal(got, body):
 		out = append(out, Result{Level: Fail, Name: name, Detail: "the probe read back differs from what was written"})
@@ -65,7 +65,7 @@ func checkRemote(ctx context.Context, o Options) []Result {
 	out = append(out, checkLinks(ctx, o, f, probe))
 	out = append(out, checkClock(ctx, o, f, spec, probe, sent))
 	if err := operations.DeleteFile(ctx, obj); err != nil {
-		out = append(out, Result{Level: Fail, Name: name, Detail: "cannot delete: " + oneLine(err),
+		out = append(out, Result{Level: Fail, Name: name, Detail: "cannot delete: " + redact.Line(err),
 			Hint: "pruning needs delete permission; without it old footage piles up"})
 	} else if readOK {
 		out = append([]Result{{Level: Pass, Name: name, Detail: fmt.Sprintf("reachable, write/read/delete ok (%s)", o.Now().Sub(sent).Round(10*time.Millisecond))}}, out...)
@@ -106,7 +106,7 @@ func checkLinks(ctx context.Context, o Options, f fs.Fs, probe string) Result {
 		r.Level, r.Detail = Pass, "the remote makes links family can open ("+where+")"
 		return r
 	}
-	r.Detail = "this remote cannot make public links: " + oneLine(err)
+	r.Detail = "this remote cannot make public links: " + redact.Line(err)
 	r.Hint = "links and the live page need an S3-compatible remote (AWS, R2, B2, Wasabi, MinIO) or Drive/pCloud/Mega"
 	if o.Config.Live.Enabled {
 		r.Level = Fail
@@ -115,10 +115,6 @@ func checkLinks(ctx context.Context, o Options, f fs.Fs, probe string) Result {
 		r.Level = Info
 	}
 	return r
-}
-
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(redact.Error(err).Error()), " ")
 }
 
 var errNoServerTime = errors.New("no server time")

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/camshare/camshare/internal/redact"
 	"github.com/rclone/rclone/fs"
 )
 
@@ -23,7 +24,7 @@ func OpenLocal(ctx context.Context, dir string) (fs.Fs, error) {
 	}
 	f, err := fs.NewFs(ctx, ":local:"+abs)
 	if err != nil {
-		return nil, fmt.Errorf("folder %q: %v", dir, oneLine(err))
+		return nil, fmt.Errorf("folder %q: %v", dir, redact.Line(err))
 	}
 	return f, nil
 }

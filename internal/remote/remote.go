@@ -260,7 +260,7 @@ func open(ctx context.Context, spec string) (fs.Fs, error) {
 		return nil, fmt.Errorf("remote %q is a file, want a folder", Printable(spec))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("remote %q: %v", Printable(spec), oneLine(err))
+		return nil, fmt.Errorf("remote %q: %v", Printable(spec), redact.Line(err))
 	}
 	return f, nil
 }
@@ -290,8 +290,4 @@ func unknownRemote(name string) error {
 		return fmt.Errorf("unknown remote %q: no remotes configured in %q (run 'rclone config', or use a connection string like :s3,provider=AWS:bucket)", name, where)
 	}
 	return fmt.Errorf("unknown remote %q: configured remotes in %q are %s", name, where, strings.Join(names, ", "))
-}
-
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
 }
