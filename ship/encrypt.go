@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/rclone/rclone/fs"
@@ -14,7 +13,7 @@ import (
 	"github.com/camshare/camshare/internal/seal"
 )
 
-// moveSealed is move for an encrypted archive (Source.Encrypt set): the
+// sealedTransfer is move for an encrypted archive (Source.Encrypt set): the
 // segment is sealed while it streams to the remote (no plaintext copy is
 // ever written), rclone verifies the size and hash of what arrived, and
 // only then is the local file deleted. Names keep the layout, so prune
@@ -23,38 +22,17 @@ import (
 // Sealing is randomised, so "already there" cannot compare hashes: an
 // object at the name is decrypted and compared with the local file (this
 // only happens after a crash or a name clash).
-func (s *Shipper) moveSealed(ctx context.Context, src *source, local fs.Object, name string) (remote string, uploaded bool, err error) {
-	for n := 0; n < maxCollisions; n++ {
-		if remote, err = s.scheme.CollisionPath(name, n); err != nil {
-			return "", false, err
-		}
-		existing, err := src.Dest.NewObject(ctx, remote)
-		if errors.Is(err, fs.ErrorObjectNotFound) {
-			return remote, true, putSealed(ctx, src.Dest, remote, local, src.Encrypt)
-		}
-		if err != nil {
-			return "", false, err
-		}
-		v, err := compareSealed(ctx, local, existing, src.Encrypt)
-		if err != nil {
-			return "", false, err
-		}
-		switch v {
-		case same:
-			if fs.GetConfig(ctx).DryRun {
-				return remote, false, nil
-			}
-			return remote, false, local.Remove(ctx)
-		case torn:
-			s.log.Warn("replacing an incomplete remote copy", "camera", src.Name, "remote", remote,
-				"remote_size", existing.Size(), "size", seal.SealedSize(local.Size()))
-			return remote, true, putSealed(ctx, src.Dest, remote, local, src.Encrypt)
-		}
-		s.log.Warn("a different file is already on the remote; keeping both", "camera", src.Name,
-			"remote", remote, "remote_size", existing.Size())
-	}
-	return "", false, fmt.Errorf("%s: %d different files already on the remote under its name", name, maxCollisions)
+type sealedTransfer struct{ archive *keys.Archive }
+
+func (t sealedTransfer) put(ctx context.Context, dest fs.Fs, _ fs.Object, remote string, local fs.Object) error {
+	return putSealed(ctx, dest, remote, local, t.archive)
 }
+
+func (t sealedTransfer) compare(ctx context.Context, local, existing fs.Object) (verdict, error) {
+	return compareSealed(ctx, local, existing, t.archive)
+}
+
+func (sealedTransfer) remoteSize(local fs.Object) int64 { return seal.SealedSize(local.Size()) }
 
 // putSealed streams local through the sealer into the remote. The sealed
 // size is known in advance, so rclone uploads it like a file of that size

@@ -36,21 +36,19 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 	if err != nil {
 		return "", false, err
 	}
-	if src.Encrypt != nil {
-		return s.moveSealed(ctx, src, local, name) // encrypt.go
-	}
+	t := transferFor(src)
 	for n := 0; n < maxCollisions; n++ {
 		if remote, err = s.scheme.CollisionPath(name, n); err != nil {
 			return "", false, err
 		}
 		existing, err := src.Dest.NewObject(ctx, remote)
 		if errors.Is(err, fs.ErrorObjectNotFound) {
-			return remote, true, moveTo(ctx, src.Dest, nil, remote, local)
+			return remote, true, t.put(ctx, src.Dest, nil, remote, local)
 		}
 		if err != nil {
 			return "", false, err
 		}
-		v, err := compare(ctx, local, existing)
+		v, err := t.compare(ctx, local, existing)
 		if err != nil {
 			return "", false, err
 		}
@@ -62,14 +60,41 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 			return remote, false, local.Remove(ctx)
 		case torn:
 			s.log.Warn("replacing an incomplete remote copy", "camera", src.Name, "remote", remote,
-				"remote_size", existing.Size(), "size", local.Size())
-			return remote, true, moveTo(ctx, src.Dest, existing, remote, local)
+				"remote_size", existing.Size(), "size", t.remoteSize(local))
+			return remote, true, t.put(ctx, src.Dest, existing, remote, local)
 		}
 		s.log.Warn("a different file is already on the remote; keeping both", "camera", src.Name,
-			"remote", remote, "remote_size", existing.Size(), "size", local.Size())
+			"remote", remote, "remote_size", existing.Size(), "size", t.remoteSize(local))
 	}
 	return "", false, fmt.Errorf("%s: %d different files already on the remote under its name", name, maxCollisions)
 }
+
+// transfer is how a segment's bytes reach the remote: as they are, or
+// sealed (encrypt.go). The collision rules above are the same for both.
+type transfer interface {
+	put(ctx context.Context, dest fs.Fs, existing fs.Object, remote string, local fs.Object) error
+	compare(ctx context.Context, local, existing fs.Object) (verdict, error)
+	remoteSize(local fs.Object) int64 // what a complete remote copy weighs
+}
+
+func transferFor(src *source) transfer {
+	if src.Encrypt != nil {
+		return sealedTransfer{src.Encrypt}
+	}
+	return plainTransfer{}
+}
+
+type plainTransfer struct{}
+
+func (plainTransfer) put(ctx context.Context, dest fs.Fs, existing fs.Object, remote string, local fs.Object) error {
+	return moveTo(ctx, dest, existing, remote, local)
+}
+
+func (plainTransfer) compare(ctx context.Context, local, existing fs.Object) (verdict, error) {
+	return compare(ctx, local, existing)
+}
+
+func (plainTransfer) remoteSize(local fs.Object) int64 { return local.Size() }
 
 // moveTo is rclone's move of one object (what `rclone moveto` does): copy,
 // verify size and common hash (a mismatch deletes the bad copy and fails),
