@@ -36,7 +36,11 @@ const (
 )
 
 // Engines are all the engines a page must work in.
-func Engines() []Engine { return []Engine{Chromium, Firefox, WebKit} }
+//
+// WebKit is not among them yet: its driver starts, but MiniBrowser loses
+// the private Xvfb display under load ("cannot open display"), so a WebKit
+// run is not yet a check anyone can trust. The driver stays for that work.
+func Engines() []Engine { return []Engine{Chromium, Firefox} }
 
 // Viewport is the size of the page's visible area in CSS pixels.
 type Viewport struct{ Width, Height int }

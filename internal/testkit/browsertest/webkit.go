@@ -213,12 +213,10 @@ func (p *webkitPage) setViewport(ctx context.Context, v Viewport) error {
 		if err := p.do(ctx, "POST", p.session+"/window/rect", map[string]any{"width": w, "height": h}, nil); err != nil {
 			return err
 		}
-		var inner struct{ W, H int }
-		s, err := p.evalString(ctx, `Promise.resolve(JSON.stringify({W: window.innerWidth, H: window.innerHeight}))`)
+		// The window manager applies the size a moment later: read the
+		// page's size once it has settled.
+		inner, err := p.settledInnerSize(ctx)
 		if err != nil {
-			return err
-		}
-		if err := json.Unmarshal([]byte(s), &inner); err != nil {
 			return err
 		}
 		if inner.W == v.Width && inner.H == v.Height {
@@ -228,6 +226,30 @@ func (p *webkitPage) setViewport(ctx context.Context, v Viewport) error {
 		h += v.Height - inner.H
 	}
 	return fmt.Errorf("window does not take a %dx%d viewport", v.Width, v.Height)
+}
+
+type innerSize struct{ W, H int }
+
+// settledInnerSize is the page's size once two readings 100 ms apart agree
+// (at most 2 s).
+func (p *webkitPage) settledInnerSize(ctx context.Context) (innerSize, error) {
+	var last innerSize
+	for i := 0; i < 20; i++ {
+		s, err := p.evalString(ctx, `Promise.resolve(JSON.stringify({W: window.innerWidth, H: window.innerHeight}))`)
+		if err != nil {
+			return last, err
+		}
+		var cur innerSize
+		if err := json.Unmarshal([]byte(s), &cur); err != nil {
+			return last, err
+		}
+		if i > 0 && cur == last {
+			return cur, nil
+		}
+		last = cur
+		time.Sleep(100 * time.Millisecond)
+	}
+	return last, nil
 }
 
 func (p *webkitPage) close() {
