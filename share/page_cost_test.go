@@ -125,7 +125,7 @@ func TestPageBytesPerHour(t *testing.T) {
 	}
 
 	// Hidden: no polls.
-	if err := b.Eval(ctx, `Object.defineProperty(document, "hidden", {get: () => true, configurable: true}); document.dispatchEvent(new Event("visibilitychange"))`, nil); err != nil {
+	if err := b.Eval(ctx, `(() => { Object.defineProperty(document, "hidden", {get: () => true, configurable: true}); document.dispatchEvent(new Event("visibilitychange")) })()`, nil); err != nil {
 		t.Fatal(err)
 	}
 	hidden := state(t, ctx, b).Polls
@@ -133,7 +133,7 @@ func TestPageBytesPerHour(t *testing.T) {
 	if n := state(t, ctx, b).Polls; n > hidden+1 {
 		t.Errorf("a hidden tab polled %d times", n-hidden)
 	}
-	if err := b.Eval(ctx, `Object.defineProperty(document, "hidden", {get: () => false, configurable: true}); document.dispatchEvent(new Event("visibilitychange"))`, nil); err != nil {
+	if err := b.Eval(ctx, `(() => { Object.defineProperty(document, "hidden", {get: () => false, configurable: true}); document.dispatchEvent(new Event("visibilitychange")) })()`, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.WaitFor(ctx, `camshare.state().polls > `+itoa(hidden+1), stateJS); err != nil {

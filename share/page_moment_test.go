@@ -161,7 +161,7 @@ func TestPageSavesAMoment(t *testing.T) {
 	b := open(t, ctx, p.URL)
 	waitPlaying(t, ctx, b, segs[1].Path)
 	dir := t.TempDir()
-	if _, err := b.CDP(ctx, "Browser.setDownloadBehavior", map[string]any{"behavior": "allow", "downloadPath": dir}); err != nil {
+	if _, err := b.CDP(ctx, "Page.setDownloadBehavior", map[string]any{"behavior": "allow", "downloadPath": dir}); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.Eval(ctx, `document.getElementById("save").click()`, nil); err != nil {
