@@ -62,11 +62,7 @@ in docs/encryption.md, so footage is never locked in camshare.`,
 				}
 				key = func(h *seal.Header) (seal.Key, error) { return keys.FromPassphrase(line, h.Salt) }
 			} else {
-				path, err := kf.path(g)
-				if err != nil {
-					return err
-				}
-				a, err := keys.Load(path)
+				_, a, err := kf.load(g)
 				if err != nil {
 					return err
 				}

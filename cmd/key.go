@@ -28,6 +28,16 @@ func (k *keyFlags) add(c *cobra.Command) {
 	f.StringVar(&k.keyFile, "key-file", "", "the archive key file (default: key_file in the config, else archive.key next to it)")
 }
 
+// load reads the existing archive key the flags name, and where it is.
+func (k *keyFlags) load(g *globals) (string, *keys.Archive, error) {
+	path, err := k.path(g)
+	if err != nil {
+		return "", nil, err
+	}
+	a, err := keys.Load(path)
+	return path, a, err
+}
+
 func (k *keyFlags) path(g *globals) (string, error) {
 	if k.keyFile != "" {
 		return k.keyFile, nil
@@ -71,11 +81,7 @@ func newKeyShowCmd(g *globals) *cobra.Command {
 		Short: "Print the archive key for safe keeping (marks it exported for doctor)",
 		Args:  cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			path, err := kf.path(g)
-			if err != nil {
-				return err
-			}
-			a, err := keys.Load(path)
+			path, a, err := kf.load(g)
 			if err != nil {
 				return err
 			}
