@@ -175,7 +175,11 @@ func (p *Page) Close() {
 // AudioDecodedJS is a JavaScript expression, true once the engine has
 // decoded some of media's audio (media is an expression for an <audio> or
 // <video> element). Each engine reports it differently; see the package
-// doc for what each one proves. Poll it while media plays.
+// doc for what each one proves. Poll it from the start of playback and on
+// every poll, also when waiting for something else with it (an array or
+// &, not &&): in WebKit its first evaluation routes the element's sound
+// through an analyser, which sees samples only after 1-3 s of playback,
+// and once the media has ended there is only silence to see.
 func (e Engine) AudioDecodedJS(media string) string {
 	switch e {
 	case Firefox:
