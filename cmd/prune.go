@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/units"
 	"github.com/camshare/camshare/prune"
@@ -14,11 +15,12 @@ import (
 
 func newPruneCmd(g *globals) *cobra.Command {
 	var (
-		ro     remote.Options
-		o      = prune.Options{Segment: 5 * time.Minute}
-		names  *schemeFlags
-		local  string
-		asJSON bool
+		ro      remote.Options
+		o       = prune.Options{Segment: 5 * time.Minute}
+		names   *schemeFlags
+		local   string
+		keyFile string
+		asJSON  bool
 	)
 	c := &cobra.Command{
 		Use:   "prune REMOTE:FOLDER --keep 30d | --local DIR --keep 2d",
@@ -27,10 +29,18 @@ func newPruneCmd(g *globals) *cobra.Command {
 than --keep, and/or the oldest segments while the archive is over --max-size.
 Whole day folders go with one purge each; files that are not segments
 (index.html, notes.txt) are never deleted. --local prunes a flat local folder
-(no date folders unless --layout is given).`,
+(no date folders unless --layout is given).
+
+--keep-active keeps segments whose sidecar (NAME.json) shows activity longer
+than --keep; segments without one are kept too (unknown activity). An
+encrypted archive's sidecars need --key-file. --cold-after moves older kept
+segments to a colder storage class (--tier, default GLACIER on S3, Archive on
+Azure Blob, ARCHIVE on GCS): one request per segment; archive classes bill a
+minimum storage time (90-365 days) and a retrieval before playing.`,
 		Example: `  camshare prune gdrive:camera --keep 30d
   camshare prune s3:bucket/cam1 --keep 4w --min-keep 100 --dry-run
-  camshare prune --local ./rec --keep 2d --max-size 20GB`,
+  camshare prune --local ./rec --keep 2d --max-size 20GB
+  camshare prune s3:bucket/cam1 --keep 7d --keep-active 30d --cold-after 3d --tier STANDARD_IA`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			if (local == "") == (len(args) == 0) {
@@ -46,6 +56,13 @@ Whole day folders go with one purge each; files that are not segments
 			}
 			if err := o.Check(); err != nil {
 				return usagef("prune: %v", err)
+			}
+			if keyFile != "" {
+				a, err := keys.Load(keyFile)
+				if err != nil {
+					return fmt.Errorf("prune: --key-file: %w", err)
+				}
+				o.Key = &a.Key
 			}
 			log, err := g.logger()
 			if err != nil {
@@ -84,6 +101,10 @@ Whole day folders go with one purge each; files that are not segments
 	f := c.Flags()
 	f.StringVar(&local, "local", "", "prune a local folder instead of a remote")
 	f.Var(units.DurationVar(&o.Keep), "keep", "retention: delete segments older than this (90m, 36h, 30d, 4w)")
+	f.Var(units.DurationVar(&o.KeepActive), "keep-active", "keep segments with activity (or unknown activity) this long, longer than --keep")
+	f.Var(units.DurationVar(&o.ColdAfter), "cold-after", "move segments older than this to a colder storage class (S3, Azure Blob, GCS)")
+	f.StringVar(&o.Tier, "tier", "", "storage class for --cold-after (default: GLACIER on S3, Archive on Azure, ARCHIVE on GCS)")
+	f.StringVar(&keyFile, "key-file", "", "archive key, to read an encrypted archive's sidecars for --keep-active")
 	f.IntVar(&o.MinKeep, "min-keep", 0, "always keep the newest N segments, whatever their age")
 	f.Var(units.SizeVar(&o.MaxSize), "max-size", "cap the archive's size: delete oldest first until under it (20GB, 500MiB)")
 	f.Var(units.DurationVar(&o.Segment), "segment", "segment length (--keep below it needs --force)")
@@ -105,6 +126,12 @@ func summary(r prune.Result) string {
 		s += fmt.Sprintf(" (oldest %s, newest %s)", r.Oldest.Format("2006-01-02 15:04:05 -0700"), r.Newest.Format("2006-01-02 15:04:05 -0700"))
 	}
 	s += fmt.Sprintf(" in %s", r.Took.Round(time.Millisecond))
+	if r.KeptActive > 0 {
+		s += fmt.Sprintf("; kept %d past --keep for activity", r.KeptActive)
+	}
+	if r.ColdTier != "" {
+		s += fmt.Sprintf("; %d moved to %s", r.Cold, r.ColdTier)
+	}
 	if len(r.Failed) > 0 {
 		s += fmt.Sprintf("; %d failed", len(r.Failed))
 	}
