@@ -16,6 +16,7 @@ import (
 // and writes the idle index, whose signed heartbeat link is what lets a
 // page say it is watching.
 func (s *Stream) setup(ctx context.Context) {
+	s.puts = withoutHead(ctx, s.o.Dest)
 	s.count(func(st *Stats) { st.Requests++ })
 	if _, err := s.o.Dest.NewObject(ctx, layout.LiveHeartbeat); isNotFound(err) {
 		_ = s.put(ctx, layout.LiveHeartbeat, nil)

@@ -16,10 +16,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/rclone/rclone/fs"
+	"github.com/rclone/rclone/fs/fspath"
 	"github.com/rclone/rclone/fs/operations"
 
 	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/redact"
+	"github.com/camshare/camshare/internal/remote"
 )
 
 // maxSign is the longest an S3 signature (V4) may last.
@@ -72,7 +74,7 @@ func newSigner(ctx context.Context, dest fs.Fs) (*signer, error) {
 // secretOf reads the remote's secret_access_key (config file or connection
 // string), or the environment's when the remote takes it from there.
 func secretOf(dest fs.Fs) (string, error) {
-	info, name, _, conn, err := fs.ParseRemote(fs.ConfigString(dest))
+	info, name, _, conn, err := fs.ParseRemote(fs.ConfigStringFull(dest))
 	if err != nil {
 		return "", err
 	}
@@ -105,6 +107,24 @@ func (s *signer) url(method, key string, expire time.Duration, now time.Time) (s
 	return signed, err
 }
 
+// withoutHead is dest opened again with S3's no_head, for uploads: rclone
+// would otherwise HEAD every object it just put (twice the requests for
+// parts that live a few minutes and that the page checks anyway).
+func withoutHead(ctx context.Context, dest fs.Fs) fs.Fs {
+	if backend(dest) != "s3" {
+		return dest
+	}
+	p, err := fspath.Parse(fs.ConfigStringFull(dest))
+	if err != nil || p.ConfigString == "" {
+		return dest
+	}
+	f, err := remote.Open(ctx, strings.TrimSuffix(p.ConfigString, ":")+",no_head=true:"+p.Path)
+	if err != nil {
+		return dest
+	}
+	return f
+}
+
 // backend is the rclone backend behind f ("s3", "local"), from the Go
 // package of its Fs type.
 func backend(f fs.Info) string {
@@ -128,4 +148,19 @@ func escapeKey(k string) string {
 		}
 	}
 	return b.String()
+}
+
+// IndexLink is a signed link (S3) to a camera folder's live index, for a
+// share page to hand to startLive; sealed picks index.sealed. It needs the
+// live stream to have run once there (the heartbeat object must exist).
+func IndexLink(ctx context.Context, dest fs.Fs, sealed bool, expire time.Duration) (string, error) {
+	sg, err := newSigner(ctx, dest)
+	if err != nil {
+		return "", err
+	}
+	p := layout.LiveIndexPlain
+	if sealed {
+		p = layout.LiveIndexSealed
+	}
+	return sg.url("GET", p, expire, time.Now())
 }

@@ -94,6 +94,7 @@ type Stream struct {
 	segs     []*segState
 	uploaded map[string]bool // segments with parts on the remote
 	sg       *signer
+	puts     fs.Fs // Dest for uploads (withoutHead)
 	signedAt time.Time
 	stats    Stats
 }
@@ -324,7 +325,7 @@ var pageOption = []fs.OpenOption{&fs.HTTPOption{Key: "Cache-Control", Value: "no
 
 func (s *Stream) put(ctx context.Context, remote string, b []byte, opts ...fs.OpenOption) error {
 	s.count(func(st *Stats) { st.Requests++ })
-	err := putBytes(ctx, s.o.Dest, remote, b, opts...)
+	err := putBytes(ctx, s.puts, remote, b, opts...)
 	if err != nil {
 		s.count(func(st *Stats) { st.Failed++ })
 	}
