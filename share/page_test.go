@@ -34,6 +34,7 @@ type pageState struct {
 	Status     string   `json:"status"`
 	Age        string   `json:"age"`
 	Expiry     string   `json:"expiry"`
+	Damaged    []string `json:"damaged"`
 }
 
 const stateJS = `Object.assign(camshare.state(), {time: document.getElementById("video").currentTime,
@@ -49,7 +50,18 @@ type archiveS3 struct {
 
 func newArchiveS3(t *testing.T, ctx context.Context) *archiveS3 {
 	t.Helper()
-	srv := rclonetest.S3(t)
+	return archiveOn(t, ctx, rclonetest.S3(t))
+}
+
+// newPublicS3 is an archive in a bucket that serves its objects unsigned
+// (public-read), as an encrypted archive's page needs.
+func newPublicS3(t *testing.T, ctx context.Context) *archiveS3 {
+	t.Helper()
+	return archiveOn(t, ctx, rclonetest.PublicS3(t))
+}
+
+func archiveOn(t *testing.T, ctx context.Context, srv *rclonetest.Server) *archiveS3 {
+	t.Helper()
 	f, err := remote.Open(ctx, srv.Remote+"/garden")
 	if err != nil {
 		t.Fatal(err)

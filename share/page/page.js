@@ -724,7 +724,7 @@
   };
 
   // Start: the embedded copy at once, then the newest from latest.json.
-  setLatest(doc);
+  if (known) setLatest(doc); else render();
   var start = function () {
     var newest = doc.days.length ? doc.days[doc.days.length - 1].day : "";
     playLatest();
