@@ -79,7 +79,7 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 			var pages *share.Keeper
 			if withPages {
 				// Every live page of the folder follows the uploads (share's rules).
-				pages = &share.Keeper{Dest: dest, Scheme: o.Scheme, Log: log}
+				pages = &share.Keeper{Dest: dest, Scheme: o.Scheme, Log: log, Seal: o.Sources[0].Encrypt}
 				o.OnShipped = func(_ context.Context, s ship.Shipped) {
 					pages.Note(archive.Segment{Path: s.Remote, Start: s.Start, Size: s.Size})
 				}

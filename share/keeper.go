@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -225,7 +226,7 @@ func (k *Keeper) keepOwn(ctx context.Context) error {
 	for _, w := range p.Warnings {
 		k.log().Warn("live page", "warning", w)
 	}
-	k.log().Info("live page", "url", p.URL, "works_until", p.Expires)
+	k.log().Info("live page", "url", withoutKey(p.URL), "works_until", p.Expires)
 	k.announce(p)
 	return nil
 }
@@ -240,4 +241,13 @@ func (k *Keeper) announce(p *Published) {
 	if k.OnPage != nil {
 		k.OnPage(p)
 	}
+}
+
+// withoutKey is a link fit for a log: an encrypted page's key (the
+// fragment) is left out; camshare status shows the whole link.
+func withoutKey(u string) string {
+	if i := strings.Index(u, "#k="); i >= 0 {
+		return u[:i] + "#k=… (the key: see camshare status)"
+	}
+	return u
 }
