@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/testkit/browsertest"
 	"github.com/camshare/camshare/internal/testkit/rgw"
 )
 
@@ -71,7 +72,7 @@ func TestPrivateShareOnRGWPlaysThroughPresignedLinks(t *testing.T) {
 	if code != http.StatusOK || !strings.HasPrefix(ct, "text/html") {
 		t.Fatalf("presigned page link: %d %q, want 200 text/html", code, ct)
 	}
-	r, err := readRecord(ctx, a.f, p.ID)
+	r, err := readRecord(ctx, a.f, p.ID, nil)
 	if err != nil || r == nil {
 		t.Fatalf("record: %v", err)
 	}
@@ -84,7 +85,7 @@ func TestPrivateShareOnRGWPlaysThroughPresignedLinks(t *testing.T) {
 			t.Errorf("unsigned GET of %s: %d, want 403", withoutQuery(u), code)
 		}
 	}
-	b := open(t, ctx, p.URL)
+	b := open(t, ctx, browsertest.Chromium, p.URL)
 	waitPlaying(t, ctx, b, segs[1].Path)
 }
 
@@ -115,7 +116,7 @@ func TestPublicReadShareOnRGWServesThePageUnsigned(t *testing.T) {
 		t.Errorf("unsigned GET of the share's record %s: %d, want 403", RecordName, code)
 	}
 	// The record stays readable to camshare (list, refresh, revoke).
-	if pages, err := List(ctx, a.f); err != nil || len(pages) != 1 {
+	if pages, err := List(ctx, a.f, nil); err != nil || len(pages) != 1 {
 		t.Fatalf("share --list after a public-read share: %v, %v", pages, err)
 	}
 	if err := Revoke(ctx, a.f, p.ID); err != nil {

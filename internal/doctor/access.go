@@ -72,7 +72,7 @@ func openAccess(ctx context.Context, o Options, camera string, s *layout.Scheme)
 	if a.segment, err = newest(ctx, f, s); err != nil {
 		return nil, err
 	}
-	if a.pages, err = share.List(ctx, f); err != nil {
+	if a.pages, err = share.List(ctx, f, nil); err != nil {
 		return nil, err
 	}
 	if a.segment == nil {
