@@ -11,7 +11,7 @@ import (
 // crashed writes a 5 s H.264+AAC clip and stops as a kill -9 would: every
 // complete fragment is on disk, nothing is patched or renamed. It returns
 // the temp file's path and the offset of its last fragment.
-func crashed(t *testing.T, dir string) (string, int64) {
+func crashed(t testing.TB, dir string) (string, int64) {
 	t.Helper()
 	m := clip(t, "libx264", 5, true)
 	w := record(t, dir, utcScheme(t), testStart, m, 0)
