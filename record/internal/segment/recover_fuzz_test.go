@@ -10,7 +10,7 @@ import (
 
 // FuzzRecover tears and bit-flips a real crashed segment (3 s of H.264 and
 // AAC, as a kill -9 leaves it) and recovers it: never a panic or an error,
-// never a temp file left behind, and never a complete fragment lost: every
+// never a temp file left behind (it is published, or reported removed), and never a complete fragment lost: every
 // fragment wholly before the first damaged byte is in the published file,
 // byte for byte. cut is where the file ends (modulo its length + 1); each 4
 // bytes of flips are an offset (3 bytes) and an XOR mask. Run as a test
@@ -40,9 +40,13 @@ func FuzzRecover(f *testing.F) {
 		if err := os.WriteFile(filepath.Join(dir, tmpName), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		infos, err := Recover(dir, scheme)
+		rec, err := RecoverAll(dir, scheme)
 		if err != nil {
 			t.Fatalf("Recover: %v", err)
+		}
+		infos := rec.Segments
+		if len(infos)+len(rec.Removed) != 1 || len(rec.Removed) == 1 && rec.Removed[0] != tmpName {
+			t.Fatalf("recovered %+v, removed %v: want one of them to name %s", infos, rec.Removed, tmpName)
 		}
 		if _, err := os.Stat(filepath.Join(dir, tmpName)); !os.IsNotExist(err) {
 			t.Fatalf("temp file left behind (%v), recovered %+v", err, infos)
