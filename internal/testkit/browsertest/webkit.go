@@ -99,14 +99,7 @@ func startXvfb(ctx context.Context, stderr *syncBuffer, exited chan struct{}) (s
 // fakeaudiosink (gstreamer1.0-plugins-bad) consumes decoded audio at the
 // real-time pace of a sound card.
 func webkitEnv(display, configDir string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		switch strings.SplitN(kv, "=", 2)[0] {
-		case "DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "GDK_BACKEND", "XDG_CONFIG_HOME", "GST_PLUGIN_FEATURE_RANK":
-			continue
-		}
-		env = append(env, kv)
-	}
+	env := withoutEnv("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "GDK_BACKEND", "XDG_CONFIG_HOME", "GST_PLUGIN_FEATURE_RANK")
 	return append(env, "DISPLAY="+display, "GDK_BACKEND=x11", "XDG_CONFIG_HOME="+configDir,
 		"GST_PLUGIN_FEATURE_RANK=fakeaudiosink:max")
 }
