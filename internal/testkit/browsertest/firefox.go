@@ -64,7 +64,7 @@ func startFirefox(ctx context.Context) (browser, error) {
 		return nil, err
 	}
 	// Firefox writes the port it chose to the profile once it listens.
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(startTimeout)
 	for b.conn == nil {
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return fail(fmt.Errorf("firefox did not start: %s", lastLines(b.stderr.String(), 5)))

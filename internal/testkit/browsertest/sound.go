@@ -34,7 +34,7 @@ func startSoundServer(ctx context.Context, dir string) (string, error) {
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	deadline := time.After(60 * time.Second)
+	deadline := time.After(startTimeout)
 	for {
 		// The socket accepts once the modules are loaded.
 		if c, err := net.Dial("unix", socket); err == nil {
@@ -49,7 +49,7 @@ func startSoundServer(ctx context.Context, dir string) (string, error) {
 			return "", fmt.Errorf("pulseaudio did not start: %w", ctx.Err())
 		case <-deadline:
 			cmd.Process.Kill()
-			return "", fmt.Errorf("pulseaudio did not start in 60 s: %s", lastLines(stderr.String(), 5))
+			return "", fmt.Errorf("pulseaudio did not start in %v: %s", startTimeout, lastLines(stderr.String(), 5))
 		case <-time.After(20 * time.Millisecond):
 		}
 	}

@@ -85,9 +85,9 @@ func startXvfb(ctx context.Context, stderr *syncBuffer, exited chan struct{}) (s
 	case <-ctx.Done():
 		cmd.Process.Kill()
 		return "", fmt.Errorf("Xvfb did not start: %w", ctx.Err())
-	case <-time.After(60 * time.Second):
+	case <-time.After(startTimeout):
 		cmd.Process.Kill()
-		return "", errors.New("Xvfb did not start in 60 s")
+		return "", fmt.Errorf("Xvfb did not start in %v", startTimeout)
 	}
 }
 

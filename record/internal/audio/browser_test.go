@@ -26,7 +26,7 @@ func TestBrowsersPlayTranscodedAudio(t *testing.T) {
 	url := browsertest.Serve(t, dir, `<!doctype html><audio id=a src="out.mp4" autoplay></audio>`)
 	for _, e := range browsertest.Engines() {
 		t.Run(string(e), func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			b := browsertest.Open(ctx, t, e, url, browsertest.Options{})
 			a := `document.getElementById("a")`
