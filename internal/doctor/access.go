@@ -42,7 +42,9 @@ func checkAccess(ctx context.Context, o Options) []Result {
 			continue // the remote check says why
 		}
 		if p := a.newestPage(); p != nil {
-			out = append(out, a.page(ctx, p))
+			if u, ok := a.pageAddress(ctx, p); ok {
+				out = append(out, a.page(ctx, p, u))
+			}
 		}
 		if a.segURL == "" {
 			continue // no footage yet, or links that are not presigned S3 URLs
@@ -91,15 +93,34 @@ func openAccess(ctx context.Context, o Options, camera string, s *layout.Scheme)
 	return a, nil
 }
 
-// newestPage is the newest share page with a web address (a page on a
-// local folder opens from disk: nothing to ask a server).
+// newestPage is the newest share page.
 func (a *access) newestPage() *share.Page {
-	for i := range a.pages {
-		if u := a.pages[i].URL; strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
-			return &a.pages[i]
-		}
+	if len(a.pages) == 0 {
+		return nil
 	}
-	return nil
+	return &a.pages[0]
+}
+
+// pageAddress is where the page is read without credentials: its link
+// without signature or key (an encrypted archive's record, and so its link,
+// is sealed: the address then comes from the backend). None for a page on
+// a local folder (it opens from disk).
+func (a *access) pageAddress(ctx context.Context, p *share.Page) (string, bool) {
+	if isWeb(p.URL) {
+		return unsigned(p.URL), true
+	}
+	if a.f.Features().PublicLink == nil {
+		return "", false
+	}
+	link, err := operations.PublicLink(ctx, a.f, share.SharesDir+"/"+p.ID+"/"+share.PageName, fs.Duration(time.Hour), false)
+	if err != nil || !isWeb(link) {
+		return "", false
+	}
+	return unsigned(link), true
+}
+
+func isWeb(u string) bool {
+	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")
 }
 
 // newest is the newest segment: down the newest layout folder at each level.
@@ -120,9 +141,8 @@ func newest(ctx context.Context, f fs.Fs, s *layout.Scheme) (*archive.Segment, e
 }
 
 // page: the newest share page opens without credentials.
-func (a *access) page(ctx context.Context, p *share.Page) Result {
+func (a *access) page(ctx context.Context, p *share.Page, u string) Result {
 	r := Result{Name: "share page " + a.camera}
-	u := unsigned(p.URL)
 	code, ctype, err := a.get(ctx, u)
 	switch {
 	case err != nil:
@@ -140,6 +160,9 @@ func (a *access) page(ctx context.Context, p *share.Page) Result {
 		if !a.o.Config.Encrypt {
 			r.Hint = "a link that lasts needs encrypt: true (everything public is then ciphertext) and a public-read page: see docs/encryption.md"
 		}
+	case code == http.StatusForbidden:
+		r.Level, r.Detail = Fail, fmt.Sprintf("page %s is refused without credentials (403): family's link opens nothing", p.ID)
+		r.Hint = "the page must be readable without a signature: see docs/encryption.md, bucket settings"
 	default:
 		r.Level, r.Detail = Fail, fmt.Sprintf("page %s: an unsigned GET answered %d", p.ID, code)
 		r.Hint = "family cannot open it; make a new one with camshare share --page"
@@ -244,13 +267,18 @@ func presigned(link string) bool {
 	return strings.Contains(link, "X-Amz-Signature=") || strings.Contains(link, "Signature=")
 }
 
-// unsigned is an S3 link without its signature: the object's own address.
+// unsigned is an S3 link without its signature, and without the key an
+// encrypted share's link carries in its fragment (never in a report or an
+// error): the object's own address.
 func unsigned(link string) string {
 	u, err := url.Parse(link)
 	if err != nil {
+		if i := strings.IndexAny(link, "?#"); i >= 0 {
+			return link[:i]
+		}
 		return link
 	}
-	u.RawQuery = ""
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
 	return u.String()
 }
 
