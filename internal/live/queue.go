@@ -11,6 +11,7 @@ const (
 	jobPart    jobKind = iota + 1 // upload a part (and its segment's init first)
 	jobShipped                    // the segment shipped: point the index at it, delete its parts
 	jobIndex                      // rewrite the index (watch state changed, links re-signed)
+	jobPurge                      // delete a shipped segment's parts
 )
 
 // job is one thing for the uploader.

@@ -186,6 +186,12 @@ func (s *Stream) step() []job {
 	name, path := s.newestTemp()
 	var jobs []job
 	if s.cur != nil && s.cur.name != name {
+		// The recorder opens the next segment before it closes this one:
+		// keep cutting this one until its temp file is renamed.
+		if _, err := os.Stat(s.cur.tmp); err == nil {
+			frs, _ := s.cur.file.read(s.cur.tmp)
+			return s.cur.add(s, frs, false)
+		}
 		jobs = append(jobs, s.finish(s.cur)...)
 		s.cur, s.next = nil, true
 	}
@@ -222,6 +228,7 @@ func (s *Stream) finish(c *follow) []job {
 // while it is still there. It only reads the local disk.
 func (s *Stream) BeforeShip(name string) {
 	s.mu.Lock()
+
 	var jobs []job
 	if s.cur != nil && s.cur.name == name {
 		jobs = s.finish(s.cur)

@@ -41,6 +41,8 @@ func (s *Stream) uploadLoop(ctx context.Context) {
 			s.afterShip(ctx, j)
 		case jobIndex:
 			s.writeIndex(ctx)
+		case jobPurge:
+			s.purgeParts(ctx, j)
 		}
 	}
 }
@@ -134,15 +136,31 @@ func (s *Stream) afterShip(ctx context.Context, j job) {
 			key = s.fileKey(ctx, j.remote)
 		}
 		s.mu.Lock()
-		g.Closed, g.FileKey, g.Parts = &Ref{Path: "../" + j.remote}, key, nil
+		g.Closed, g.FileKey = &Ref{Path: "../" + j.remote}, key
 		s.mu.Unlock()
 		s.writeIndex(ctx)
 	}
+	// A page a poll or two behind still fetches the tail from its part;
+	// then the parts go (a later page finishes from the closed segment).
+	time.AfterFunc(purgeGrace, func() { s.q.push(job{kind: jobPurge, name: j.name}) })
+}
+
+// purgeGrace is how long a shipped segment's parts stay listed.
+const purgeGrace = 10 * time.Second
+
+// purgeParts deletes a shipped segment's parts and unlists them.
+func (s *Stream) purgeParts(ctx context.Context, j job) {
 	s.mu.Lock()
 	has := s.uploaded[j.name]
 	delete(s.uploaded, j.name)
+	for _, g := range s.segs {
+		if g.Name == j.name {
+			g.Parts = nil
+		}
+	}
 	s.mu.Unlock()
 	if has {
+		s.writeIndex(ctx)
 		s.purge(ctx, s.o.Scheme.LivePartDir(j.name))
 	}
 }
