@@ -104,6 +104,9 @@ func New(o Options) (*Stream, error) {
 	if o.Dest == nil || o.Dir == "" {
 		return nil, errors.New("live: no folder or remote")
 	}
+	if backend(o.Dest) != "s3" {
+		return nil, errors.New("the live view needs an S3-compatible remote (its pages write a heartbeat through a presigned link)")
+	}
 	o.defaults()
 	return &Stream{o: o, log: o.Log, q: newQueue(o.Queue), uploaded: map[string]bool{}}, nil
 }
@@ -128,6 +131,9 @@ func (s *Stream) count(f func(*Stats)) {
 // ends. It never returns an error: the live view is best-effort.
 func (s *Stream) Run(ctx context.Context) {
 	s.setup(ctx)
+	if s.sg == nil {
+		return // no signed heartbeat link: nobody can ever watch; no requests
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.followLoop(ctx) }()

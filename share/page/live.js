@@ -221,9 +221,12 @@ export function startLive(video, indexURL, key, onState) {
       const delay = delayNow();
       emit({ state: delay === null ? "connecting" : "live", delay, kind: null });
     } catch (e) {
-      const kind = e instanceof SealError ? e.kind : "unsupported";
-      if (kind === "network" || kind === "gone") emit({ state: "offline", kind });
-      else { emit({ state: "error", kind }); if (kind !== "damaged") return; }
+      // A torn read (an object replaced while fetched) looks like damage or
+      // bad JSON once and is fine on the next poll; only a key that does not
+      // fit, or a browser that cannot play the format, ends the view.
+      const kind = e instanceof SealError ? e.kind : "network";
+      if (kind === "wrong-key" || kind === "not-sealed" || kind === "unsupported") { emit({ state: "error", kind }); return; }
+      emit({ state: "offline", kind });
     }
     if (!stopped) timer = setTimeout(tick, poll * 1000);
   };

@@ -97,12 +97,18 @@ func TestLiveChromium(t *testing.T) {
 
 	// Watch across at least two segment boundaries.
 	var last liveState
-	prevT, worst := -1.0, 0.0
+	prevT, worst, off := -1.0, 0.0, 0
 	for end := time.Now().Add(2*segment + 10*time.Second); time.Now().Before(end); time.Sleep(500 * time.Millisecond) {
 		st := readLive(t, ctx, p)
 		if st.Delay == nil || st.State != "live" {
-			t.Fatalf("lost the live view: %+v", st)
+			// rclone's S3 server can serve an object torn while it is
+			// replaced (real S3 cannot): one poll may fail, not three.
+			if off++; off >= 3 {
+				t.Fatalf("lost the live view: %+v", st)
+			}
+			continue
 		}
+		off = 0
 		worst = math.Max(worst, *st.Delay)
 		if prevT >= 0 && (st.CurrentTime < prevT || st.CurrentTime-prevT > 1.5) {
 			t.Errorf("currentTime went %.2f → %.2f in half a second", prevT, st.CurrentTime)
