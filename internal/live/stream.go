@@ -226,7 +226,11 @@ func (s *Stream) finish(c *follow) []job {
 		s.log.Debug("live: segment's tail", "file", closed, "err", err)
 	}
 	c.tmp = closed
-	return c.add(s, frs, true)
+	jobs := c.add(s, frs, true)
+	if err == nil {
+		jobs = append(jobs, job{kind: jobEnd, name: c.name, size: c.file.next})
+	}
+	return jobs
 }
 
 // BeforeShip is called by the shipper before it moves a closed segment:

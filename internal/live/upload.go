@@ -43,6 +43,8 @@ func (s *Stream) uploadLoop(ctx context.Context) {
 			s.writeIndex(ctx)
 		case jobPurge:
 			s.purgeParts(ctx, j)
+		case jobEnd:
+			s.ended(ctx, j)
 		}
 	}
 }
@@ -101,6 +103,22 @@ func (s *Stream) uploadPart(ctx context.Context, j job) {
 	}
 }
 
+// ended lists a closed segment's size, so a page knows its parts are all
+// there even when the last one was a whole part (none is marked last).
+func (s *Stream) ended(ctx context.Context, j job) {
+	s.mu.Lock()
+	listed := false
+	for _, g := range s.segs {
+		if g.Name == j.name {
+			g.Size, listed = j.size, true
+		}
+	}
+	s.mu.Unlock()
+	if listed {
+		s.writeIndex(ctx)
+	}
+}
+
 // segment is the index entry of a segment, added if new (s.mu held).
 func (s *Stream) segment(name string, f *segFile) *segState {
 	for _, g := range s.segs {
@@ -109,6 +127,9 @@ func (s *Stream) segment(name string, f *segFile) *segState {
 		}
 	}
 	start, _ := s.o.Scheme.Time(name)
+	if w := f.written; !w.IsZero() && w.Sub(start) >= 0 && w.Sub(start) < 2*time.Second {
+		start = w
+	}
 	g := &segState{Segment: Segment{Name: name, Start: start, Mime: f.mime,
 		Init: Ref{Path: strings.TrimPrefix(s.o.Scheme.LiveInit(name), layout.LiveDir+"/")}}}
 	s.segs = append(s.segs, g)

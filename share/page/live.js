@@ -32,8 +32,8 @@ import { keyFromFragment, openSealed, SealError } from "./decrypt.js";
 // How far behind the newest buffered frame playback runs: parts arrive
 // every ~2 s, so a little more than that keeps playback from stalling;
 // further behind it plays 10% faster, and past JUMP it seeks.
-const BEHIND = 3;
-const JUMP = 12;
+const BEHIND = 1.5;
+const JUMP = 10;
 
 export function startLive(video, indexURL, key, onState) {
   if (typeof key === "string") key = keyFromFragment("#k=" + key);
@@ -170,6 +170,7 @@ export function startLive(video, indexURL, key, onState) {
           if (p.off !== cur.nextOff && seg.closed) break; // a hole: the closed segment fills it
           await appendPart(seg, p);
         }
+        if (!cur.done && seg.size && cur.nextOff >= seg.size) cur.done = true;
         if (!cur.done && seg.closed) await finishFromClosed(seg);
       }
       const next = i >= 0 ? segs[i + 1] : segs.find((g) => g.name > cur.name);
