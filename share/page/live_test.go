@@ -223,3 +223,50 @@ func checkNoGap(t *testing.T, ctx context.Context, rig *livetest.Rig, camera str
 		t.Errorf("segments dropped or failed: %+v", st)
 	}
 }
+
+// TestLiveSealedTwoCameras: with encryption every live object is sealed
+// (no plaintext index, init or part on the remote), the page decrypts them
+// with the live key and plays the watched camera; the other camera, not
+// watched, uploads no part.
+func TestLiveSealedTwoCameras(t *testing.T) {
+	rig := livetest.Start(t, livetest.Options{Cameras: 2, Segment: 20 * time.Second, Encrypt: true, Page: livePage})
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	p := openLive(t, ctx, rig, "cam2")
+	time.Sleep(25 * time.Second) // across a boundary
+	st := readLive(t, ctx, p)
+	if st.State != "live" || st.Delay == nil || *st.Delay > 10 {
+		t.Errorf("sealed live view: %+v", st)
+	}
+	if n := rig.Count("camshare", "PUT", "part"); n == 0 {
+		t.Fatal("no part uploaded for the watched camera")
+	}
+	if n := rig.Shipper.LiveStats()["cam1"].Parts; n != 0 {
+		t.Errorf("camera 1, not watched, uploaded %d parts", n)
+	}
+	err := walk.ListR(ctx, rig.Dests["cam2"], "live", true, -1, walk.ListObjects, func(entries fs.DirEntries) error {
+		for _, e := range entries {
+			o := e.(fs.Object)
+			if o.Remote() == "live/index.json" {
+				t.Errorf("plaintext live index on the remote")
+			}
+			if o.Size() == 0 {
+				continue // the heartbeat after a goodbye
+			}
+			r, err := o.Open(ctx, &fs.RangeOption{Start: 0, End: 6})
+			if err != nil {
+				continue // deleted meanwhile
+			}
+			head := make([]byte, 7)
+			_, _ = r.Read(head)
+			r.Close()
+			if string(head) != "camseal" && o.Remote() != "live/watch" {
+				t.Errorf("%s is not sealed: starts %q", o.Remote(), head)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
