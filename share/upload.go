@@ -16,6 +16,7 @@ import (
 	"github.com/rclone/rclone/fs/operations"
 
 	"github.com/camshare/camshare/internal/redact"
+	"github.com/camshare/camshare/internal/remote"
 )
 
 // Step 5 of the path: the documents and the page onto the remote.
@@ -102,9 +103,14 @@ func mimeOf(name string) string {
 	return "application/json"
 }
 
+// writeRecord uploads the record private even on a remote set up
+// public-read: it is camshare's own plain JSON (selection, title, links).
 func writeRecord(ctx context.Context, f fs.Fs, r *record) error {
 	data, err := encode(r, "")
 	if err != nil {
+		return err
+	}
+	if f, err = remote.Private(ctx, f); err != nil {
 		return err
 	}
 	return put(ctx, f, shareDir(r.ID)+"/"+RecordName, data, "application/json")

@@ -3,7 +3,7 @@
 // not just loads. Chromium is driven over the DevTools Protocol, Firefox
 // over WebDriver BiDi (both on the kit's one WebSocket client), WebKit
 // (WebKitGTK's MiniBrowser, the engine of iPhone Safari) over classic W3C
-// WebDriver on a private X server.
+// WebDriver on a private Xvfb.
 //
 //	for _, e := range browsertest.Engines() {
 //		t.Run(string(e), func(t *testing.T) {
@@ -16,7 +16,33 @@
 //
 // Each engine's browser starts once per test binary, on first use, and is
 // shared by every page after it; each page gets its own profile context
-// (cookies, storage) and is closed when its test ends.
+// (cookies, storage) and is closed when its test ends. In WebKit a page is
+// its own MiniBrowser (a WebKitWebDriver serves one session), so opening
+// one costs a browser start (5-15 s on a loaded machine).
+//
+// What each engine can prove here (no sound device on the test machines;
+// media may start with sound by itself in all three):
+//   - Time advancing (currentTime, readyState, ended), errors
+//     (error.code), duration, getVideoPlaybackQuality(): all three.
+//   - Audio decoded (AudioDecodedJS): Chromium counts decoded audio bytes
+//     (webkitAudioDecodedByteCount). WebKit counts nothing, so the kit
+//     reads the decoded samples through a Web Audio analyser: true means
+//     the audio is not silence, the strongest proof of the three. Firefox
+//     says only that the media has an audio track it accepted
+//     (mozHasAudio); its AudioContext stays "suspended" without a sound
+//     device, so its samples cannot be read.
+//   - audioTracks.length (the container's audio tracks): WebKit only;
+//     Chromium and Firefox hide audioTracks behind a flag.
+//   - MediaSource: all three. WebKit (GStreamer) needs
+//     gstreamer1.0-plugins-bad (h264parse) for H.264 in MediaSource, and
+//     stays at readyState 1 when the buffered range starts after 0, as it
+//     does for H.264 with B-frames (first picture at 0.2 s with ffmpeg's
+//     defaults): Chromium and Firefox skip that gap, WebKit waits until
+//     currentTime is moved into the buffered range. Camera streams have
+//     no B-frames.
+//   - Screenshots are of the viewport in all three; viewports are exact
+//     (WebKit: the window is sized to the viewport plus its toolbar, and
+//     SetViewport returns once the page reports the new size).
 package browsertest
 
 import (
@@ -36,11 +62,7 @@ const (
 )
 
 // Engines are all the engines a page must work in.
-//
-// WebKit is not among them yet: its driver starts, but MiniBrowser loses
-// the private Xvfb display under load ("cannot open display"), so a WebKit
-// run is not yet a check anyone can trust. The driver stays for that work.
-func Engines() []Engine { return []Engine{Chromium, Firefox} }
+func Engines() []Engine { return []Engine{Chromium, Firefox, WebKit} }
 
 // Viewport is the size of the page's visible area in CSS pixels.
 type Viewport struct{ Width, Height int }

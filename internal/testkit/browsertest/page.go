@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -173,12 +174,39 @@ func (p *Page) Close() {
 
 // AudioDecodedJS is a JavaScript expression, true once the engine has
 // decoded some of media's audio (media is an expression for an <audio> or
-// <video> element). Each engine reports it differently.
+// <video> element). Each engine reports it differently; see the package
+// doc for what each one proves. Poll it from the start of playback and on
+// every poll, also when waiting for something else with it (an array or
+// &, not &&): in WebKit its first evaluation routes the element's sound
+// through an analyser, which sees samples only after 1-3 s of playback,
+// and once the media has ended there is only silence to see.
 func (e Engine) AudioDecodedJS(media string) string {
 	switch e {
 	case Firefox:
 		return "(" + media + ").mozHasAudio"
+	case WebKit:
+		return strings.Replace(soundTapJS, "MEDIA", media, 1)
 	default:
 		return "(" + media + ").webkitAudioDecodedByteCount > 0"
 	}
 }
+
+// soundTapJS is true once media's decoded audio is not silence. WebKitGTK
+// counts no decoded bytes, so the samples themselves are read: on first
+// use it routes the element through a Web Audio analyser (which keeps the
+// last 0.7 s of samples), and every evaluation keeps the loudest seen.
+const soundTapJS = `((m) => {
+	let t = m.__camshareSoundTap;
+	if (!t) {
+		const ctx = new AudioContext();
+		const an = ctx.createAnalyser();
+		an.fftSize = 32768;
+		ctx.createMediaElementSource(m).connect(an);
+		an.connect(ctx.destination);
+		t = m.__camshareSoundTap = {ctx, an, buf: new Float32Array(an.fftSize), peak: 0};
+	}
+	if (t.ctx.state === "suspended") t.ctx.resume();
+	t.an.getFloatTimeDomainData(t.buf);
+	for (const x of t.buf) t.peak = Math.max(t.peak, Math.abs(x));
+	return t.peak > 1e-4;
+})(MEDIA)`

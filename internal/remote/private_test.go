@@ -1,0 +1,51 @@
+package remote_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/rclone/rclone/fs"
+	"github.com/rclone/rclone/fs/fspath"
+
+	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/testkit/rclonetest"
+)
+
+// Private turns a public-read S3 remote into the same remote (same bucket,
+// folder and credentials) that uploads private; other backends pass
+// through. The ACL's effect on a server that enforces it is proved in
+// share's RGW tests.
+func TestPrivateOverridesTheS3ACLOnly(t *testing.T) {
+	ctx := context.Background()
+	srv := rclonetest.S3(t)
+	pub, err := remote.Open(ctx, strings.Replace(srv.Remote, ":s3,", ":s3,acl=public-read,", 1)+"/garden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := remote.Private(ctx, pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := fspath.Parse(fs.ConfigStringFull(priv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acl := parsed.Config["acl"]; acl != "private" {
+		t.Errorf("private remote's acl is %q", acl)
+	}
+	if priv.Root() != pub.Root() || parsed.Config["access_key_id"] != rclonetest.AccessKey {
+		t.Errorf("private remote is another place: root %q, want %q", priv.Root(), pub.Root())
+	}
+	again, err := remote.Private(ctx, priv)
+	if err != nil || again != priv {
+		t.Errorf("Private of a private remote: %v, %v (want itself)", again, err)
+	}
+	local, err := remote.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := remote.Private(ctx, local); err != nil || p != local {
+		t.Errorf("Private of a local folder: %v, %v (want itself)", p, err)
+	}
+}
