@@ -33,14 +33,14 @@ import { keyFromFragment, openSealed, SealError } from "./decrypt.js";
 // every ~2 s, so a little more than that keeps playback from stalling;
 // further behind it plays 10% faster, and past JUMP it seeks.
 const BEHIND = 1.5;
-const JUMP = 10;
+const JUMP = 6;
 
 export function startLive(video, indexURL, key, onState) {
   if (typeof key === "string") key = keyFromFragment("#k=" + key);
   const st = {
     state: "connecting", delay: null, segment: null, kind: null,
     appended: [], segments: [], requests: { index: 0, heartbeat: 0, part: 0, init: 0, closed: 0 },
-    stalls: 0, jumps: 0,
+    stalls: 0, jumps: 0, startedAt: Date.now(), firstPlayAt: null,
   };
   let stopped = false, ms = null, sb = null, cur = null, lastBeat = 0, epoch = null;
   let poll = 1, beatEvery = 10, heartbeatURL = null, timer = null;
@@ -193,8 +193,9 @@ export function startLive(video, indexURL, key, onState) {
       else if (t < b.start(i) && !inside) { video.currentTime = b.start(i); st.jumps++; break; }
     }
     const behind = edge - video.currentTime;
-    if (behind > JUMP) { video.currentTime = edge - BEHIND; st.jumps++; }
-    video.playbackRate = behind > BEHIND + 1 ? 1.1 : 1;
+    if (!st.firstPlayAt && behind > BEHIND) video.currentTime = edge - BEHIND; // start near the newest frame
+    else if (behind > JUMP) { video.currentTime = edge - BEHIND; st.jumps++; }
+    video.playbackRate = behind > BEHIND + 1 ? 1.15 : 1;
     if (video.paused) video.play().catch(() => {});
     if (sb && !sb.updating && video.currentTime - b.start(0) > 60) sb.remove(0, video.currentTime - 30);
   };
@@ -220,6 +221,7 @@ export function startLive(video, indexURL, key, onState) {
       await advance(ix);
       keepUp();
       const delay = delayNow();
+      if (delay !== null && !st.firstPlayAt) st.firstPlayAt = Date.now();
       emit({ state: delay === null ? "connecting" : "live", delay, kind: null });
     } catch (e) {
       // A torn read (an object replaced while fetched) looks like damage or
