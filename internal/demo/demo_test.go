@@ -25,7 +25,7 @@ import (
 func TestDemo(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute) // a loaded machine: Firefox alone may take a minute to start
 	defer cancel()
 	res, err := Run(ctx, Options{Dir: dir, Duration: 10 * time.Second, Segment: 3 * time.Second, Out: &out, Log: logging.Discard()})
 	if err != nil {
