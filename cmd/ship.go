@@ -104,7 +104,7 @@ func runShip(ctx context.Context, g *globals, so *shipOptions) error {
 	var pages *share.Keeper
 	if so.withPages {
 		// Every live page of the folder follows the uploads (share's rules).
-		pages = &share.Keeper{Dest: dest, Scheme: o.Scheme, Log: o.Log}
+		pages = &share.Keeper{Dest: dest, Scheme: o.Scheme, Log: o.Log, Seal: src.Encrypt}
 		o.OnShipped = func(_ context.Context, s ship.Shipped) {
 			pages.Note(archive.Segment{Path: s.Remote, Start: s.Start, Size: s.Size})
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/testkit/browsertest"
 	"github.com/camshare/camshare/internal/testkit/rgw"
 )
 
@@ -71,7 +72,7 @@ func TestPrivateShareOnRGWPlaysThroughPresignedLinks(t *testing.T) {
 	if code != http.StatusOK || !strings.HasPrefix(ct, "text/html") {
 		t.Fatalf("presigned page link: %d %q, want 200 text/html", code, ct)
 	}
-	r, err := readRecord(ctx, a.f, p.ID)
+	r, err := readRecord(ctx, a.f, p.ID, nil)
 	if err != nil || r == nil {
 		t.Fatalf("record: %v", err)
 	}
@@ -84,20 +85,20 @@ func TestPrivateShareOnRGWPlaysThroughPresignedLinks(t *testing.T) {
 			t.Errorf("unsigned GET of %s: %d, want 403", withoutQuery(u), code)
 		}
 	}
-	b := open(t, ctx, p.URL)
+	b := open(t, ctx, browsertest.Chromium, p.URL)
 	waitPlaying(t, ctx, b, segs[1].Path)
 }
 
 // With acl=public-read (how docs/encryption.md sets up a link that lasts
 // on Ceph) the page and its index are served without a signature, as
-// pages; the share's record, camshare's own bookkeeping in plain JSON
+// pages, and the page plays opened that way; the share's record, camshare's own bookkeeping in plain JSON
 // (selection, title, every link), is not.
 func TestPublicReadShareOnRGWServesThePageUnsigned(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	a, _, _ := archiveRGW(t, ctx, "acl=public-read")
 	now := time.Now().UTC().Truncate(time.Second)
-	a.add(t, ctx, minutes(now, 2)...)
+	segs := a.add(t, ctx, minutes(now, 2)...)
 	p, err := Publish(ctx, Options{Dest: a.f, Scheme: a.s, Window: time.Hour, Title: "Garden"})
 	if err != nil {
 		t.Fatal(err)
@@ -114,8 +115,12 @@ func TestPublicReadShareOnRGWServesThePageUnsigned(t *testing.T) {
 	if code, _, _ := unsignedGet(t, dir+RecordName); code != http.StatusForbidden {
 		t.Errorf("unsigned GET of the share's record %s: %d, want 403", RecordName, code)
 	}
+	// Opened at its address without a signature, the page plays.
+	b := open(t, ctx, browsertest.Chromium, page)
+	waitPlaying(t, ctx, b, segs[0].Path)
+	b.Close()
 	// The record stays readable to camshare (list, refresh, revoke).
-	if pages, err := List(ctx, a.f); err != nil || len(pages) != 1 {
+	if pages, err := List(ctx, a.f, nil); err != nil || len(pages) != 1 {
 		t.Fatalf("share --list after a public-read share: %v, %v", pages, err)
 	}
 	if err := Revoke(ctx, a.f, p.ID); err != nil {
