@@ -23,6 +23,8 @@ func newShipCmd(g *globals) *cobra.Command {
 		withPages, oldFlag bool
 		encrypt            bool
 		kf                 keyFlags
+		onlyActive         bool
+		keepInactive       time.Duration
 	)
 	c := &cobra.Command{
 		Use:   "ship --dir DIR --to REMOTE:FOLDER",
@@ -70,7 +72,7 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 			if err != nil {
 				return err
 			}
-			o.Sources = []ship.Source{{Dir: dir, Dest: dest}}
+			o.Sources = []ship.Source{{Dir: dir, Dest: dest, OnlyActive: onlyActive, KeepInactive: keepInactive}}
 			if encrypt {
 				if o.Sources[0].Encrypt, err = shipKey(g, &kf); err != nil { // ship_encrypt.go
 					return err
@@ -94,6 +96,8 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 	f := c.Flags()
 	f.StringVar(&dir, "dir", "", "local folder the recorder writes to")
 	f.StringVar(&to, "to", "", "rclone remote and folder, REMOTE:FOLDER")
+	f.BoolVar(&onlyActive, "only-active", false, "upload only segments whose sidecar shows activity (or that have none); keep the rest locally")
+	f.Var(units.DurationVar(&keepInactive), "keep-inactive", "with --only-active: how long segments without activity stay locally (default 24h)")
 	f.BoolVar(&o.Once, "once", false, "ship what is there and exit (for cron); exit 1 if anything failed")
 	f.Var(units.SizeVar(&o.MaxLocal), "max-local", "most bytes to keep waiting locally; oldest deleted beyond (e.g. 20GB)")
 	f.Var(units.SizeVar(&o.MinFree), "min-free", "keep at least this much disk free; oldest waiting deleted below (e.g. 1GB)")
