@@ -76,6 +76,7 @@ func (l *linker) footage(ctx context.Context, segs []archive.Segment, from strin
 		if k.URL, k.Expires, err = l.link(ctx, s.Path, from, old); err != nil {
 			return nil, err
 		}
+		describe(ctx, &k, s, old)
 		links = append(links, k)
 	}
 	return links, nil
