@@ -42,8 +42,11 @@ type record struct {
 	// PageExpires is when the page's own link stops working (zero: never).
 	PageExpires time.Time          `json:"page_expires"`
 	PageURL     string             `json:"page_url,omitempty"` // the link handed out (run shows it in status)
+	LinkKey     string             `json:"link_key,omitempty"` // encrypted archive: the key the index is sealed with, also in the link's #k=
 	Segments    []Link             `json:"segments"`
 	Docs        map[string]docLink `json:"docs"` // the documents the page fetches, by name
+
+	locked bool // sealed, read without the archive key: only its ID is known
 }
 
 // docLink is one uploaded document: its content hash (unchanged ones are
@@ -101,6 +104,7 @@ type pageSeg struct {
 	URL    string `json:"url"`
 	Size   int64  `json:"size"`
 	Offset int    `json:"off"`
+	Key    string `json:"key,omitempty"` // encrypted archive: the file key (the document itself is sealed)
 	// For the page's activity marks and "next/previous activity": active
 	// seconds per 10 s from the segment's start (absent: unknown); and
 	// cold: archived, a restore is needed before it plays.
@@ -142,7 +146,8 @@ type index struct {
 
 func toPageSeg(l Link) pageSeg {
 	_, off := l.Start.Zone()
-	s := pageSeg{MS: l.Start.UnixMilli(), Path: l.Path, URL: l.URL, Size: l.Size, Offset: off, Act: l.Activity, Cold: l.Cold}
+	s := pageSeg{MS: l.Start.UnixMilli(), Path: l.Path, URL: l.URL, Size: l.Size, Offset: off, Key: l.FileKey,
+		Act: l.Activity, Cold: l.Cold}
 	if !l.End.IsZero() {
 		s.EndMS = l.End.UnixMilli()
 	}
