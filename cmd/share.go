@@ -50,9 +50,17 @@ An empty selection is an error: nothing is uploaded, no bucket is created.
 Links need a backend that makes them: S3-compatible stores (presigned URLs, at
 most 7 days; the page renders and plays there), B2, Drive, pCloud, Mega, Box,
 Dropbox, OneDrive (their links open the provider's viewer: fine to send, but
---page is refused there). Local folders, SFTP, WebDAV, FTP and SMB have no links; a
-crypt remote's links point at ciphertext. --page on a local folder writes a page
-with relative links to open from disk.`,
+--page is refused there). Local folders, SFTP, WebDAV, FTP and SMB have no links.
+--page on a local folder writes a page with relative links to open from disk.
+
+An encrypted archive (encrypt: true; the archive key on this device, or
+--key-file): --page makes a page that decrypts in the browser. Its link ends in
+#k=… (the share's own key, never sent to a server): send the whole link. Nothing
+on the remote is readable without it, the link does not expire, --revoke ends
+it. The bucket must serve the folder without a signature (public-read or a
+bucket policy, see docs/encryption.md); S3-compatible stores and local folders
+can. On an rclone crypt remote share explains why it makes nothing there (a
+browser can't read rclone's format) and what to use instead: encrypt: true.`,
 		Example: `  camshare share s3:bucket/cam --last 2h
   camshare share s3:bucket/cam --date 20240323 --json
   camshare share s3:bucket --camera garden --from "yesterday 18:00" --to 21:00

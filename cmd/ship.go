@@ -57,6 +57,7 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 	f.BoolVar(&so.onlyActive, "only-active", false, "upload only segments whose sidecar shows activity (or that have none); keep the rest locally")
 	f.Var(units.DurationVar(&so.keepInactive), "keep-inactive", "with --only-active: how long segments without activity stay locally (default 24h)")
 	f.BoolVar(&o.Once, "once", false, "ship what is there and exit (for cron); exit 1 if anything failed")
+	f.BoolVar(&o.Live, "live", false, "near-live view: while a share page watches, upload the segment being recorded in 2 s parts (S3 remotes; while nobody watches: one HEAD every 5 s)")
 	f.Var(units.SizeVar(&o.MaxLocal), "max-local", "most bytes to keep waiting locally; oldest deleted beyond (e.g. 20GB)")
 	f.Var(units.SizeVar(&o.MinFree), "min-free", "keep at least this much disk free; oldest waiting deleted below (e.g. 1GB)")
 	f.Var(units.DurationVar(&o.Rescan), "rescan", "rescan the folder this often (catches missed file events)")

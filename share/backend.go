@@ -71,10 +71,10 @@ func (e *PageRefusedError) Error() string {
 }
 
 // cryptWhy is what share says on an rclone crypt remote.
-const cryptWhy = "its files are in rclone's own encryption, which no browser can open, so share makes neither links nor a page there " +
+const cryptWhy = "its files are encrypted in rclone's own format, which no browser can open, so share makes neither links nor a page there " +
 	"(camshare would have to upload decrypted copies, which is what encryption is meant to prevent). " +
 	"camshare's own encryption keeps the cloud just as blind and its page plays in the browser: " +
-	"ship to the remote below the crypt with encrypt: true (or ship --encrypt) and share from there"
+	"ship to the S3-compatible remote below the crypt (or any S3-compatible one) with encrypt: true (ship --encrypt) and share from there"
 
 const useInstead = "use an S3-compatible remote (AWS S3, Cloudflare R2, Backblaze B2, Wasabi, MinIO) for links and the page, or Drive/pCloud/Mega for links"
 

@@ -27,6 +27,7 @@ type linker struct {
 	relative bool     // relative links: a page opened from disk, or an encrypted archive's (read without a signature)
 	seal     *keys.Archive
 	dest     fs.Fs // where segments are read (file keys)
+	scripts  bool  // an encrypted page opened from disk: sealed footage as scripts too (scriptcopy.go)
 	ask      time.Duration
 	expires  time.Time
 	now      time.Time
@@ -34,7 +35,7 @@ type linker struct {
 }
 
 func newLinker(o *Options, page bool) (*linker, error) {
-	l := &linker{now: o.now(), relative: o.Relative || o.Seal != nil, seal: o.Seal, dest: o.Dest}
+	l := &linker{now: o.now(), relative: o.Relative || o.Seal != nil, seal: o.Seal, dest: o.Dest, scripts: o.Relative && o.Seal != nil}
 	if o.Seal != nil && !page {
 		return nil, errors.New("the archive is encrypted: links to single recordings would open ciphertext; use --page, whose link carries the key")
 	}
@@ -90,6 +91,11 @@ func (l *linker) footage(ctx context.Context, segs []archive.Segment, from strin
 		}
 		if k.FileKey, err = l.fileKey(ctx, s, old); err != nil {
 			return nil, err
+		}
+		if l.scripts && k.FileKey != "" {
+			if k.URL, err = l.scriptCopy(ctx, s, from, old); err != nil {
+				return nil, err
+			}
 		}
 		describe(ctx, &k, s, old)
 		links = append(links, k)

@@ -22,14 +22,14 @@ import (
 // seals it; the share's index and record are sealed too; the link's
 // fragment carries the link key.
 
-func archiveKey(t *testing.T) *keys.Archive {
+func archiveKey(t testing.TB) *keys.Archive {
 	t.Helper()
 	a := &keys.Archive{}
 	rand.Read(a.Key[:])
 	return a
 }
 
-func sealed(t *testing.T, plain []byte, a *keys.Archive) []byte {
+func sealed(t testing.TB, plain []byte, a *keys.Archive) []byte {
 	t.Helper()
 	r, err := seal.Encrypt(bytes.NewReader(plain), a.Key, a.Options())
 	if err != nil {

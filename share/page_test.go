@@ -55,12 +55,12 @@ func newArchiveS3(t *testing.T, ctx context.Context) *archiveS3 {
 
 // newPublicS3 is an archive in a bucket that serves its objects unsigned
 // (public-read), as an encrypted archive's page needs.
-func newPublicS3(t *testing.T, ctx context.Context) *archiveS3 {
+func newPublicS3(t testing.TB, ctx context.Context) *archiveS3 {
 	t.Helper()
 	return archiveOn(t, ctx, rclonetest.PublicS3(t))
 }
 
-func archiveOn(t *testing.T, ctx context.Context, srv *rclonetest.Server) *archiveS3 {
+func archiveOn(t testing.TB, ctx context.Context, srv *rclonetest.Server) *archiveS3 {
 	t.Helper()
 	f, err := remote.Open(ctx, srv.Remote+"/garden")
 	if err != nil {

@@ -116,7 +116,7 @@ func TestPublicReadShareOnRGWServesThePageUnsigned(t *testing.T) {
 		t.Errorf("unsigned GET of the share's record %s: %d, want 403", RecordName, code)
 	}
 	// Opened at its address without a signature, the page plays.
-	b := open(t, ctx, page)
+	b := open(t, ctx, browsertest.Chromium, page)
 	waitPlaying(t, ctx, b, segs[0].Path)
 	b.Close()
 	// The record stays readable to camshare (list, refresh, revoke).

@@ -133,14 +133,11 @@ func Revoke(ctx context.Context, f fs.Fs, id string) error {
 	if !slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return path.Base(e.Remote()) == RecordName }) {
 		return ErrUnknownShare
 	}
-	for _, e := range entries {
-		if o, ok := e.(fs.Object); ok {
-			if err := operations.DeleteFile(ctx, o); err != nil {
-				return fmt.Errorf("revoke %s: %w", id, redact.Error(err))
-			}
-		}
+	// Everything below the share's folder (an encrypted page's script
+	// copies too), then the folder itself where the backend has folders.
+	if err := operations.Purge(ctx, f, dir); err != nil {
+		return fmt.Errorf("revoke %s: %w", id, redact.Error(err))
 	}
-	_ = operations.TryRmdir(ctx, f, dir) // bucket stores have no folders to remove
 	return nil
 }
 

@@ -46,7 +46,7 @@ func uploadIndex(ctx context.Context, o *Options, l *linker, r *record, ix *inde
 		name := docName(d.Day, script)
 		data, err := encode(struct {
 			Segments []pageSeg `json:"segments"`
-		}{ix.days[d.Day]}, scriptTag(name, script))
+		}{ix.days[d.Day]}, scriptTag(name, script && o.Seal == nil)) // a sealed one is wrapped after sealing
 		if err != nil {
 			return "", err
 		}
@@ -54,7 +54,7 @@ func uploadIndex(ctx context.Context, o *Options, l *linker, r *record, ix *inde
 			return "", err
 		}
 	}
-	data, err := encode(ix.latest, scriptTag(docName("", script), script))
+	data, err := encode(ix.latest, scriptTag(docName("", script), script && o.Seal == nil))
 	if err != nil {
 		return "", err
 	}

@@ -468,6 +468,7 @@
     freshnessBadge();
     $("age").textContent = text;
     $("age").className = old ? "old" : "";
+    if (known && cfg.sealed && !doc.expires) $("expiry").textContent = "This link keeps working until the person who shared it withdraws it.";
     if (doc.expires) {
       $("expiry").textContent = Date.now() < doc.expires ? "This link works until " + fLocalWhen.format(new Date(doc.expires)) + "." : "This link has expired.";
       if (Date.now() >= doc.expires && trouble !== "expired") problem(null);
