@@ -160,7 +160,7 @@
       var parts = [first];
       function next() {
         if (done) { if (!stale()) { attach(new Blob(parts, { type: "video/mp4" })); attached(); } return; }
-        return it.next().then(function (r) { if (stale()) return; done = r.done; if (!r.done) parts.push(r.value); return next(); });
+        return it.next().then(function (r) { if (stale()) return; lastProgress = Date.now(); done = r.done; if (!r.done) parts.push(r.value); return next(); });
       }
       return next();
     }
@@ -183,6 +183,7 @@
           if (stale()) return;
           return append(chunk).then(function () {
             if (stale()) return;
+            lastProgress = Date.now(); // decrypting as it arrives: not a stall
             return it.next().then(function (r) {
               if (stale()) return;
               if (r.done) { if (ms.readyState === "open") ms.endOfStream(); return; }
@@ -680,6 +681,8 @@
   });
   video.addEventListener("playing", function () { if (trouble === "offline" || trouble === "gone") trouble = ""; if (!trouble) say(""); });
   video.addEventListener("waiting", function () { if (!trouble) say("Loading\u2026"); });
+  // Bytes still arriving (a slow link, a long recording) are not a stall.
+  video.addEventListener("progress", function () { lastProgress = Date.now(); });
   video.addEventListener("loadedmetadata", function () {
     if (seekTo > 0 && seekTo < video.duration) video.currentTime = seekTo;
     seekTo = 0;
