@@ -87,8 +87,17 @@ func ticksToDur(ticks int64, rate int) time.Duration {
 	return time.Duration(ticks/r)*time.Second + time.Duration((ticks%r)*int64(time.Second)/r)
 }
 
-// durToTicks is the inverse of ticksToDur (rounded down).
+// durToTicks is the inverse of ticksToDur, rounded to the nearest tick so
+// that ticks → duration → ticks gives back the same ticks (a 90 kHz tick is
+// not a whole number of nanoseconds).
 func durToTicks(d time.Duration, rate int) int64 {
 	r := int64(rate)
-	return int64(d/time.Second)*r + int64(d%time.Second)*r/int64(time.Second)
+	ticks, rem := int64(d%time.Second)*r/int64(time.Second), int64(d%time.Second)*r%int64(time.Second)
+	switch {
+	case 2*rem >= int64(time.Second):
+		ticks++
+	case 2*rem <= -int64(time.Second):
+		ticks--
+	}
+	return int64(d/time.Second)*r + ticks
 }

@@ -30,7 +30,11 @@ const (
 	maxAudioSkew = 3 * time.Second
 )
 
-// unit is one access unit handed from the RTSP side to the cutter.
+// unit is one access unit handed from the RTSP side to the cutter. The RTP
+// side speaks its clock's ticks; the cutter turns them into stream time
+// (time.Duration) on entry and back into each track's ticks only where a
+// sample is written. The round trip is exact: ticks → nanoseconds is off by
+// under 1 ns, and durToTicks rounds to the nearest tick.
 type unit struct {
 	audio   bool
 	pts     int64     // video: 90 kHz ticks; audio: ticks of the audio track's timescale
@@ -47,20 +51,19 @@ type audioOut struct {
 	drops *atomic.Int64 // audio the source dropped (nil: it never drops)
 }
 
-// openSeg is one segment being written.
+// openSeg is one segment being written. Times are stream time; the ones
+// named relative count from base, the file's zero.
 type openSeg struct {
 	w         *segment.Writer
-	start     time.Time // wall time of its first frame
-	boundary  time.Time // the wall-clock boundary it ends at
-	videoBase int64     // stream DTS of its first frame (90 kHz)
-	audioBase int64     // the same instant in audio ticks
-	lastVideo int64     // relative DTS of the last video sample
+	start     time.Time     // wall time of its first frame
+	boundary  time.Time     // the wall-clock boundary it ends at
+	base      time.Duration // stream DTS of its first frame
+	lastVideo time.Duration // relative DTS of the last video sample
 	hasAudio  bool
-	lastAudio int64 // relative DTS of the last audio sample
-	audioDur  int64 // its duration
+	lastAudio time.Duration // relative DTS of the last audio sample
+	audioDur  time.Duration // its duration
 	// Set when video moved on to the next segment:
-	videoEnd int64         // relative end of the video
-	cutAudio int64         // audio ticks where the next segment begins
+	videoEnd time.Duration // relative end of the video: audio from there on is the next file's
 	closeBy  time.Duration // stream position after which late audio is given up
 }
 
@@ -82,11 +85,11 @@ type cutter struct {
 	needKey       bool // wait for a keyframe before writing (start, resync)
 	paramsChanged bool // cut at the next keyframe
 	havePrev      bool
-	prevPTS       int64
-	prevDTS       int64
-	prevDur       int64        // last frame's duration (ticks), used to end a file early
-	audioShift    int64        // added to audio timestamps to realign them to video
-	ahead         []aheadAudio // audio ahead of the video, in arrival order
+	prevPTS       time.Duration
+	prevDTS       time.Duration
+	prevDur       time.Duration // last frame's duration, used to end a file early
+	audioShift    time.Duration // added to audio timestamps to realign them to video
+	ahead         []aheadAudio  // audio ahead of the video, in arrival order
 
 	onFirst    func() // called after the first frame is written
 	wroteFirst bool
@@ -97,7 +100,7 @@ type cutter struct {
 }
 
 func newCutter(c *config, log *slog.Logger, v *videoTrack, a *audioOut, onFirst func()) *cutter {
-	return &cutter{c: c, log: log, video: v, audio: a, needKey: true, onFirst: onFirst, prevDur: videoClock / 10}
+	return &cutter{c: c, log: log, video: v, audio: a, needKey: true, onFirst: onFirst, prevDur: time.Second / 10}
 }
 
 // run consumes units until the channel is closed, then closes what is open.
@@ -139,30 +142,30 @@ func (k *cutter) onVideo(u unit) {
 	if changed && k.cur != nil {
 		k.paramsChanged = true
 	}
-	k.checkJump(u.pts)
+	pts := ticksToDur(u.pts, videoClock)
+	k.checkJump(pts)
 	if !k.synced(key) {
 		return
 	}
-	dts, ok := k.decodeTime(au, u.pts)
+	dts, ok := k.decodeTime(au, pts)
 	if !ok {
 		return
 	}
-	pos := ticksToDur(dts, videoClock)
-	k.clock.observe(pos, u.arrival)
-	k.place(dts, k.clock.time(pos), key)
-	if k.cur == nil || !k.writeVideo(au, u.pts, dts, key) {
+	k.clock.observe(dts, u.arrival)
+	k.place(dts, k.clock.time(dts), key)
+	if k.cur == nil || !k.writeVideo(au, pts, dts, key) {
 		return
 	}
-	k.advance(u.pts, dts)
-	k.catchUpAudio(pos)
+	k.advance(pts, dts)
+	k.catchUpAudio(dts)
 }
 
 // checkJump resyncs when the camera's timestamps jump (reboot, clock reset).
-func (k *cutter) checkJump(pts int64) {
+func (k *cutter) checkJump(pts time.Duration) {
 	if !k.havePrev {
 		return
 	}
-	step := ticksToDur(pts-k.prevPTS, videoClock)
+	step := pts - k.prevPTS
 	if step > maxForwardJump || step < -maxBackwardStep {
 		k.log.Warn("camera timestamps jumped; closing the segment and resyncing at the next keyframe", "jump", step.Round(time.Millisecond))
 		k.resync()
@@ -184,7 +187,7 @@ func (k *cutter) synced(key bool) bool {
 }
 
 // decodeTime is the frame's DTS; false drops the frame.
-func (k *cutter) decodeTime(au [][]byte, pts int64) (int64, bool) {
+func (k *cutter) decodeTime(au [][]byte, pts time.Duration) (time.Duration, bool) {
 	dts, err := k.video.dts(au, pts)
 	if err != nil {
 		k.log.Warn("bad video timing; resyncing at the next keyframe", "err", err)
@@ -201,7 +204,7 @@ func (k *cutter) decodeTime(au [][]byte, pts int64) (int64, bool) {
 
 // place opens the first segment, or cuts at a keyframe past the boundary
 // (or with new parameter sets).
-func (k *cutter) place(dts int64, wall time.Time, key bool) {
+func (k *cutter) place(dts time.Duration, wall time.Time, key bool) {
 	switch {
 	case k.cur == nil:
 		k.open(dts, wall)
@@ -213,11 +216,11 @@ func (k *cutter) place(dts int64, wall time.Time, key bool) {
 // writeVideo writes the frame into the current segment. A failed write
 // ends that segment (what reached the disk is published) and waits for
 // the next keyframe to start a new one.
-func (k *cutter) writeVideo(au [][]byte, pts, dts int64, key bool) bool {
+func (k *cutter) writeVideo(au [][]byte, pts, dts time.Duration, key bool) bool {
 	s, err := k.video.sample(au, pts, dts, key)
 	if err == nil {
-		rel := dts - k.cur.videoBase
-		err = k.cur.w.Write(videoID, rel, s)
+		rel := dts - k.cur.base
+		err = k.cur.w.Write(videoID, durToTicks(rel, videoClock), s)
 		k.cur.lastVideo = rel
 	}
 	if err != nil {
@@ -231,7 +234,7 @@ func (k *cutter) writeVideo(au [][]byte, pts, dts int64, key bool) bool {
 }
 
 // advance records a written frame as the previous one.
-func (k *cutter) advance(pts, dts int64) {
+func (k *cutter) advance(pts, dts time.Duration) {
 	if k.havePrev && dts > k.prevDTS {
 		k.prevDur = dts - k.prevDTS
 	}
@@ -268,7 +271,7 @@ func (k *cutter) reportDrops() {
 }
 
 // open starts a segment at the keyframe with decode time dts.
-func (k *cutter) open(dts int64, wall time.Time) {
+func (k *cutter) open(dts time.Duration, wall time.Time) {
 	tracks := []*segment.Track{{ID: videoID, TimeScale: videoClock, Codec: k.video.codec()}}
 	if k.audio != nil {
 		tracks = append(tracks, &segment.Track{ID: audioID, TimeScale: uint32(k.audio.rate), Codec: k.audio.codec})
@@ -284,32 +287,26 @@ func (k *cutter) open(dts int64, wall time.Time) {
 	}
 	k.failedOpen = false
 	k.paramsChanged = false
-	s := &openSeg{
-		w:         w,
-		start:     wall,
-		boundary:  nextBoundary(wall, k.c.Segment, k.c.Scheme.Location()),
-		videoBase: dts,
+	k.cur = &openSeg{
+		w:        w,
+		start:    wall,
+		boundary: nextBoundary(wall, k.c.Segment, k.c.Scheme.Location()),
+		base:     dts,
 	}
-	if k.audio != nil {
-		s.audioBase = durToTicks(ticksToDur(dts, videoClock), k.audio.rate)
-	}
-	k.cur = s
 }
 
 // cut ends the current segment where the keyframe at dts begins the next:
 // that keyframe's time is the old file's end, so the two files meet without
 // a gap or an overlap.
-func (k *cutter) cut(dts int64, wall time.Time) {
+func (k *cutter) cut(dts time.Duration, wall time.Time) {
 	s := k.cur
 	k.cur = nil
-	s.videoEnd = dts - s.videoBase
+	s.videoEnd = dts - s.base
 	if k.audio == nil {
 		k.finish(s, noNextAudio)
 	} else {
 		// The audio worker lags: keep the file open for audio up to the cut.
-		pos := ticksToDur(dts, videoClock)
-		s.cutAudio = durToTicks(pos, k.audio.rate)
-		s.closeBy = pos + audioGrace
+		s.closeBy = dts + audioGrace
 		k.olds = append(k.olds, s)
 	}
 	k.open(dts, wall)
@@ -319,7 +316,8 @@ func (k *cutter) onAudio(u unit) {
 	if k.audio == nil {
 		return
 	}
-	t := u.pts + k.audioShift
+	pts := ticksToDur(u.pts, k.audio.rate)
+	t := pts + k.audioShift
 	if !k.havePrev {
 		// No video yet (start, resync): audio waits for the first picture,
 		// which decides where the file begins.
@@ -330,21 +328,18 @@ func (k *cutter) onAudio(u unit) {
 		k.ahead = append(k.ahead, aheadAudio{t, u})
 		return
 	}
-	if k.havePrev {
-		// Audio whose clock jumped on its own (or stayed behind when the
-		// video jumped) is pulled back next to the video.
-		ref := ticksToDur(k.prevDTS, videoClock)
-		d := ticksToDur(t, k.audio.rate) - ref
-		if d > maxAudioSkew || d < -maxAudioSkew {
-			k.audioShift = durToTicks(ref, k.audio.rate) - u.pts
-			t = u.pts + k.audioShift
-			k.log.Debug("audio realigned to video", "skew", d.Round(time.Millisecond))
-		} else if d > 0 {
-			// Audio ahead of the video (AAC passes through without delay)
-			// waits: the keyframe that cuts before it may still come.
-			k.ahead = append(k.ahead, aheadAudio{t, u})
-			return
-		}
+	// Audio whose clock jumped on its own (or stayed behind when the video
+	// jumped) is pulled back next to the video.
+	d := t - k.prevDTS
+	if d > maxAudioSkew || d < -maxAudioSkew {
+		k.audioShift = k.prevDTS - pts
+		t = k.prevDTS
+		k.log.Debug("audio realigned to video", "skew", d.Round(time.Millisecond))
+	} else if d > 0 {
+		// Audio ahead of the video (AAC passes through without delay)
+		// waits: the keyframe that cuts before it may still come.
+		k.ahead = append(k.ahead, aheadAudio{t, u})
+		return
 	}
 	k.route(t, u)
 }
@@ -352,9 +347,9 @@ func (k *cutter) onAudio(u unit) {
 // maxAhead bounds the audio units waiting for video (seconds of audio).
 const maxAhead = 512
 
-// aheadAudio is an audio unit (at t, shifted) waiting for the video.
+// aheadAudio is an audio unit (at stream time t, shifted) waiting for the video.
 type aheadAudio struct {
-	t int64
+	t time.Duration
 	u unit
 }
 
@@ -362,7 +357,7 @@ type aheadAudio struct {
 func (k *cutter) release(upTo time.Duration) {
 	n := 0
 	for _, a := range k.ahead {
-		if ticksToDur(a.t, k.audio.rate) > upTo {
+		if a.t > upTo {
 			break
 		}
 		k.route(a.t, a.u)
@@ -382,38 +377,38 @@ func (k *cutter) releaseAll() {
 // route writes an audio unit at t into the file its time belongs to: one
 // waiting for late audio if t is before its cut. Audio past a waiting
 // file's cut means no more audio will come for it: it is finished.
-func (k *cutter) route(t int64, u unit) {
+func (k *cutter) route(t time.Duration, u unit) {
 	for len(k.olds) > 0 {
-		if o := k.olds[0]; t < o.cutAudio {
+		if o := k.olds[0]; t < o.base+o.videoEnd {
 			k.writeAudio(o, t, u)
 			return
 		}
 		k.finishOld(nextAudio{t: t, ok: true})
 	}
-	if k.cur == nil || t < k.cur.audioBase {
+	if k.cur == nil || t < k.cur.base {
 		k.lateAudio++
 		return
 	}
 	k.writeAudio(k.cur, t, u)
 }
 
-func (k *cutter) writeAudio(s *openSeg, t int64, u unit) {
-	rel := t - s.audioBase
+func (k *cutter) writeAudio(s *openSeg, t time.Duration, u unit) {
+	rel := t - s.base
 	if rel < 0 || (s.hasAudio && rel <= s.lastAudio) {
 		k.lateAudio++
 		return
 	}
-	if err := s.w.Write(audioID, rel, &fmp4.Sample{Payload: u.data}); err != nil {
+	if err := s.w.Write(audioID, durToTicks(rel, k.audio.rate), &fmp4.Sample{Payload: u.data}); err != nil {
 		k.log.Warn("writing audio failed", "err", err)
 		return
 	}
-	s.hasAudio, s.lastAudio, s.audioDur = true, rel, u.dur
+	s.hasAudio, s.lastAudio, s.audioDur = true, rel, ticksToDur(u.dur, k.audio.rate)
 }
 
-// nextAudio is the audio time (ticks, shifted) of the first sample past a
+// nextAudio is the stream time (shifted) of the first audio sample past a
 // segment's cut, which ends its last audio sample exactly, if one came.
 type nextAudio struct {
-	t  int64
+	t  time.Duration
 	ok bool
 }
 
@@ -430,15 +425,16 @@ func (k *cutter) finishOld(next nextAudio) {
 // finish closes s, ending video at s.videoEnd and audio at next (or after
 // its last sample's own duration), and reports it.
 func (k *cutter) finish(s *openSeg, next nextAudio) {
-	end := map[int]int64{videoID: s.videoEnd}
+	end := map[int]int64{videoID: durToTicks(s.videoEnd, videoClock)}
 	if s.hasAudio {
 		// next ends the last sample exactly when it follows it (within a
 		// sample's length: timestamps of real cameras wobble); after a gap
 		// the last sample keeps its own duration.
-		end[audioID] = s.lastAudio + s.audioDur
-		if rel := next.t - s.audioBase; next.ok && rel > s.lastAudio && rel <= s.lastAudio+2*s.audioDur {
-			end[audioID] = rel
+		audioEnd := s.lastAudio + s.audioDur
+		if rel := next.t - s.base; next.ok && rel > s.lastAudio && rel <= s.lastAudio+2*s.audioDur {
+			audioEnd = rel
 		}
+		end[audioID] = durToTicks(audioEnd, k.audio.rate)
 	}
 	info, err := s.w.Close(end)
 	if err != nil {
@@ -471,7 +467,7 @@ func (k *cutter) closeAll() {
 		// Audio up to the end of the last picture goes in; the rest would
 		// belong to a file that will not exist.
 		if s := k.cur; s != nil {
-			k.release(ticksToDur(s.videoBase+s.lastVideo+k.prevDur, videoClock) - 1)
+			k.release(s.base + s.lastVideo + k.prevDur - 1)
 		} else if len(k.olds) > 0 {
 			k.releaseAll()
 		}

@@ -34,7 +34,7 @@ func fixtureAUs(t *testing.T) [][][]byte {
 
 // fixtureAAC reads the AAC fixture's access units and configuration.
 func fixtureAAC(t *testing.T) ([][]byte, mpeg4audio.AudioSpecificConfig) {
-	b, err := os.ReadFile("../internal/testcam/fixtures/tone.aac")
+	b, err := os.ReadFile("../internal/testcam/fixtures/room.aac")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +50,9 @@ func fixtureAAC(t *testing.T) ([][]byte, mpeg4audio.AudioSpecificConfig) {
 }
 
 // TestCutterSplitsAudioExactly drives the cutter directly with a fixed
-// timeline (no network, no clock): 10 fps video with a keyframe every
-// second, 350 ms past each wall-clock second, and AAC arriving 300 ms
+// timeline (no network, no clock): the fixture's 15 fps video with a
+// keyframe every 2 s, 350 ms past each wall-clock second, 2 s segments, and
+// AAC arriving 300 ms
 // or 2.5 s behind the video (as a transcoder's output does; the longer lag
 // spans two cuts) or 300 ms ahead of it
 // (passthrough audio can). Every audio unit at or after the first picture
@@ -64,12 +65,12 @@ func TestCutterSplitsAudioExactly(t *testing.T) {
 }
 
 func testCutterSplit(t *testing.T, lag time.Duration) {
-	vaus := fixtureAUs(t)[:60] // 6 s
+	vaus := fixtureAUs(t)[:120] // 8 s (the audio fixture lasts 10 s)
 	aaus, cfg := fixtureAAC(t)
 	rate := cfg.SampleRate
 	dir := t.TempDir()
 	ev := &events{}
-	c := &config{Options: Options{Dir: dir, Segment: time.Second, Scheme: utcScheme(t), Events: ev.add}}
+	c := &config{Options: Options{Dir: dir, Segment: 2 * time.Second, Scheme: utcScheme(t), Events: ev.add}}
 	k := newCutter(c, testLog(t), newVideoTrack(&format.H264{}), &audioOut{rate: rate, codec: &fmp4.CodecMPEG4Audio{Config: cfg}}, nil)
 
 	const origin = 90000 // stream time 1 s, in video ticks
@@ -89,12 +90,12 @@ func testCutterSplit(t *testing.T, lag time.Duration) {
 	// Audio begins 200 ms before the first picture: those units are dropped.
 	aStart -= int64(rate) / 5
 	for i, au := range vaus {
-		pts := int64(origin + i*9000)
+		pts := int64(origin + i*6000)
 		pos := ticksToDur(pts, videoClock)
 		deliverAudio(pos - lag)
 		units <- unit{pts: pts, au: au, arrival: wall0.Add(pos - time.Second)}
 	}
-	end := ticksToDur(int64(origin+len(vaus)*9000), videoClock)
+	end := ticksToDur(int64(origin+len(vaus)*6000), videoClock)
 	deliverAudio(end + ticksToDur(1024, rate)) // the unit straddling the end too
 	close(units)
 	k.run(units)
@@ -105,8 +106,8 @@ func testCutterSplit(t *testing.T, lag time.Duration) {
 			segs = append(segs, e)
 		}
 	}
-	if len(segs) != 6 {
-		t.Fatalf("6 s of video in 1 s segments: %d files", len(segs))
+	if len(segs) != 4 {
+		t.Fatalf("8 s of video in 2 s segments: %d files", len(segs))
 	}
 	aacFrame := ticksToDur(1024, rate)
 	total := 0
@@ -115,8 +116,8 @@ func testCutterSplit(t *testing.T, lag time.Duration) {
 		s := e.Segment
 		t.Log(describe(e))
 		decodes(t, s.Path)
-		if want := wall0.Add(time.Duration(i) * time.Second); !s.Start.Equal(want) || s.Duration != time.Second {
-			t.Errorf("%s: start %v duration %v, want %v and 1s", s.Name, s.Start, s.Duration, want)
+		if want := wall0.Add(time.Duration(i) * 2 * time.Second); !s.Start.Equal(want) || s.Duration != 2*time.Second {
+			t.Errorf("%s: start %v duration %v, want %v and 2s", s.Name, s.Start, s.Duration, want)
 		}
 		first, last := packetSpan(t, s.Path, "a")
 		n := len(packetLines(t, s.Path, "a"))

@@ -18,11 +18,11 @@ import (
 	"github.com/camshare/camshare/internal/testcam"
 )
 
-// frame is one video frame of the fixtures (10 fps).
-const frame = 100 * time.Millisecond
+// frame is one video frame of the fixtures (15 fps).
+const frame = time.Second / 15
 
-// gop is the fixtures' keyframe interval.
-const gop = time.Second
+// gop is the fixtures' keyframe interval (30 frames).
+const gop = 2 * time.Second
 
 // utcScheme names files in UTC so boundaries are easy to check.
 func utcScheme(t *testing.T) *layout.Scheme {

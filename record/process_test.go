@@ -94,8 +94,8 @@ func TestKillRecover(t *testing.T) {
 	cam := startCam(t, testcam.Options{Fixture: "h264_pcma"})
 	dir := t.TempDir()
 	cmd, out := startRecordProcess(t, cam.URL(), dir, "--segment", "10m")
-	// ~3 s of fragments (the fixture is ~35 kB per 2 s).
-	tmp := tmpFile(t, dir, 40_000, 60*time.Second)
+	// ~3 s of fragments (the fixture is ~64 kB per second).
+	tmp := tmpFile(t, dir, 200_000, 60*time.Second)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +140,7 @@ func TestInterrupt(t *testing.T) {
 	cam := startCam(t, testcam.Options{Fixture: "h265_pcma"})
 	dir := t.TempDir()
 	cmd, out := startRecordProcess(t, cam.URL(), dir, "--segment", "10m")
-	tmpFile(t, dir, 40_000, 60*time.Second)
+	tmpFile(t, dir, 200_000, 60*time.Second)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package record
 
 import (
 	"bytes"
+	"time"
 
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
@@ -77,35 +78,14 @@ func (v *videoTrack) scan(au [][]byte) (out [][]byte, key, changed bool) {
 		if len(n) == 0 {
 			continue
 		}
-		if v.h265 {
-			switch h265.NALUType((n[0] >> 1) & 0b111111) {
-			case h265.NALUType_AUD_NUT:
-				continue
-			case h265.NALUType_VPS_NUT:
-				changed = v.set(&v.vps, n) || changed
-				hasParams = true
-			case h265.NALUType_SPS_NUT:
-				changed = v.set(&v.sps, n) || changed
-				hasParams = true
-			case h265.NALUType_PPS_NUT:
-				changed = v.set(&v.pps, n) || changed
-				hasParams = true
-			case h265.NALUType_IDR_W_RADL, h265.NALUType_IDR_N_LP, h265.NALUType_CRA_NUT:
-				key = true
-			}
-		} else {
-			switch h264.NALUType(n[0] & 0x1f) {
-			case h264.NALUTypeAccessUnitDelimiter:
-				continue
-			case h264.NALUTypeSPS:
-				changed = v.set(&v.sps, n) || changed
-				hasParams = true
-			case h264.NALUTypePPS:
-				changed = v.set(&v.pps, n) || changed
-				hasParams = true
-			case h264.NALUTypeIDR:
-				key = true
-			}
+		switch kind := v.kindOf(n); kind {
+		case delimiterNALU:
+			continue
+		case keyNALU:
+			key = true
+		case vpsNALU, spsNALU, ppsNALU:
+			changed = v.set(v.paramSet(kind), n) || changed
+			hasParams = true
 		}
 		out = append(out, n)
 	}
@@ -119,6 +99,59 @@ func (v *videoTrack) scan(au [][]byte) (out [][]byte, key, changed bool) {
 	return out, key, changed
 }
 
+// naluKind is what the cutter needs to know of a NAL unit, alike for both codecs.
+type naluKind int
+
+const (
+	otherNALU naluKind = iota
+	delimiterNALU
+	keyNALU
+	vpsNALU
+	spsNALU
+	ppsNALU
+)
+
+// kindOf classifies a NAL unit by its codec's type field.
+func (v *videoTrack) kindOf(n []byte) naluKind {
+	if v.h265 {
+		switch h265.NALUType((n[0] >> 1) & 0b111111) {
+		case h265.NALUType_AUD_NUT:
+			return delimiterNALU
+		case h265.NALUType_VPS_NUT:
+			return vpsNALU
+		case h265.NALUType_SPS_NUT:
+			return spsNALU
+		case h265.NALUType_PPS_NUT:
+			return ppsNALU
+		case h265.NALUType_IDR_W_RADL, h265.NALUType_IDR_N_LP, h265.NALUType_CRA_NUT:
+			return keyNALU
+		}
+		return otherNALU
+	}
+	switch h264.NALUType(n[0] & 0x1f) {
+	case h264.NALUTypeAccessUnitDelimiter:
+		return delimiterNALU
+	case h264.NALUTypeSPS:
+		return spsNALU
+	case h264.NALUTypePPS:
+		return ppsNALU
+	case h264.NALUTypeIDR:
+		return keyNALU
+	}
+	return otherNALU
+}
+
+// paramSet is where a parameter set of that kind is kept.
+func (v *videoTrack) paramSet(kind naluKind) *[]byte {
+	switch kind {
+	case vpsNALU:
+		return &v.vps
+	case spsNALU:
+		return &v.sps
+	}
+	return &v.pps
+}
+
 // set stores a parameter set; it reports a change only when one was known
 // before (the first in-band copy of a set the SDP lacked is no change).
 func (v *videoTrack) set(dst *[]byte, n []byte) bool {
@@ -130,19 +163,26 @@ func (v *videoTrack) set(dst *[]byte, n []byte) bool {
 	return had
 }
 
-// dts is the decode time of an access unit with presentation time pts.
-func (v *videoTrack) dts(au [][]byte, pts int64) (int64, error) {
+// dts is the decode time of an access unit with presentation time pts
+// (the extractors count in the video clock's ticks).
+func (v *videoTrack) dts(au [][]byte, pts time.Duration) (time.Duration, error) {
+	ticks := durToTicks(pts, videoClock)
+	var dts int64
+	var err error
 	if v.h265 {
-		return v.dts265.Extract(au, pts)
+		dts, err = v.dts265.Extract(au, ticks)
+	} else {
+		dts, err = v.dts264.Extract(au, ticks)
 	}
-	return v.dts264.Extract(au, pts)
+	return ticksToDur(dts, videoClock), err
 }
 
 // sample packs an access unit as an MP4 sample (length-prefixed NAL units).
-func (v *videoTrack) sample(au [][]byte, pts, dts int64, key bool) (*fmp4.Sample, error) {
+func (v *videoTrack) sample(au [][]byte, pts, dts time.Duration, key bool) (*fmp4.Sample, error) {
 	payload, err := h264.AVCC(au).Marshal()
 	if err != nil {
 		return nil, err
 	}
-	return &fmp4.Sample{PTSOffset: int32(pts - dts), IsNonSyncSample: !key, Payload: payload}, nil
+	offset := durToTicks(pts, videoClock) - durToTicks(dts, videoClock)
+	return &fmp4.Sample{PTSOffset: int32(offset), IsNonSyncSample: !key, Payload: payload}, nil
 }

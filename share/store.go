@@ -55,6 +55,7 @@ type Page struct {
 	Created   time.Time
 	Updated   time.Time
 	Expires   time.Time // zero: the link does not expire
+	URL       string    // the link handed out ("" until the page was uploaded)
 }
 
 // List returns the shares below the archive root, newest first; a is the
@@ -72,7 +73,7 @@ func List(ctx context.Context, f fs.Fs, a *keys.Archive) ([]Page, error) {
 		}
 		o := r.options(Options{})
 		out = append(out, Page{ID: r.ID, Owner: r.Owner, Title: r.Title, Selection: o.describe(), Live: o.live(),
-			Segments: len(r.Segments), Created: r.Created, Updated: r.Generated, Expires: r.PageExpires})
+			Segments: len(r.Segments), Created: r.Created, Updated: r.Generated, Expires: r.PageExpires, URL: r.PageURL})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
 	return out, nil

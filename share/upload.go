@@ -18,6 +18,7 @@ import (
 
 	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/redact"
+	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/seal"
 )
 
@@ -118,11 +119,15 @@ func mimeOf(name string) string {
 	return "application/json"
 }
 
-// writeRecord writes share.json; an encrypted archive's is sealed with the
-// archive key (it holds the link key and every file key).
+// writeRecord writes share.json, private even on a remote set up
+// public-read; an encrypted archive's is sealed with the archive key (it
+// holds the link key and every file key).
 func writeRecord(ctx context.Context, f fs.Fs, r *record, a *keys.Archive) error {
 	data, err := encode(r, "")
 	if err != nil {
+		return err
+	}
+	if f, err = remote.Private(ctx, f); err != nil {
 		return err
 	}
 	mime := "application/json"

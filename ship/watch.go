@@ -14,23 +14,12 @@ import (
 // catches what inotify misses (Android shared storage, FUSE, NFS), and if
 // inotify cannot be had at all, the rescan alone still ships everything.
 func (s *Shipper) watch(ctx context.Context) {
-	byDir := map[string]*source{}
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		s.log.Warn("no file notifications; relying on the rescan", "every", s.o.Rescan, "err", err)
-	}
+	w, byDir := s.notifier()
 	var events chan fsnotify.Event
 	var errs chan error
 	if w != nil {
 		defer w.Close()
 		events, errs = w.Events, w.Errors
-		for _, src := range s.sources {
-			dir := filepath.Clean(src.Dir)
-			byDir[dir] = src
-			if err := w.Add(dir); err != nil {
-				s.log.Warn("cannot watch folder; relying on the rescan", "dir", dir, "every", s.o.Rescan, "err", err)
-			}
-		}
 	}
 	// A segment closed between Run's first scan and the watch going up
 	// raised no event: look once more now rather than at the first tick.
@@ -42,21 +31,7 @@ func (s *Shipper) watch(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case ev := <-events:
-			// Write too: a file copied in by hand appears before it is
-			// complete; its later writes refresh its size. rclone's local
-			// backend refuses to upload a file that changes while read.
-			if !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Write) {
-				continue
-			}
-			if src := byDir[filepath.Dir(ev.Name)]; src != nil {
-				queued, skipped := src.offer(s.scheme, filepath.Base(ev.Name), s.log)
-				if skipped {
-					s.count(func(st *Stats) { st.Skipped++ })
-				}
-				if queued {
-					s.enforceCap()
-				}
-			}
+			s.onEvent(ev, byDir)
 		case err := <-errs:
 			// Overflow and the like: the rescan makes up for lost events.
 			s.log.Debug("file notification error; rescanning", "err", err)
@@ -64,6 +39,46 @@ func (s *Shipper) watch(ctx context.Context) {
 		case <-tick.C:
 			s.rescan()
 		}
+	}
+}
+
+// notifier watches every source folder; nil when the system has no file
+// notifications (the rescan then does all the work).
+func (s *Shipper) notifier() (*fsnotify.Watcher, map[string]*source) {
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		s.log.Warn("no file notifications; relying on the rescan", "every", s.o.Rescan, "err", err)
+		return nil, nil
+	}
+	byDir := map[string]*source{}
+	for _, src := range s.sources {
+		dir := filepath.Clean(src.Dir)
+		byDir[dir] = src
+		if err := w.Add(dir); err != nil {
+			s.log.Warn("cannot watch folder; relying on the rescan", "dir", dir, "every", s.o.Rescan, "err", err)
+		}
+	}
+	return w, byDir
+}
+
+// onEvent offers a file that appeared or grew to its source's queue.
+func (s *Shipper) onEvent(ev fsnotify.Event, byDir map[string]*source) {
+	// Write too: a file copied in by hand appears before it is complete;
+	// its later writes refresh its size. rclone's local backend refuses to
+	// upload a file that changes while read.
+	if !ev.Has(fsnotify.Create) && !ev.Has(fsnotify.Write) {
+		return
+	}
+	src := byDir[filepath.Dir(ev.Name)]
+	if src == nil {
+		return
+	}
+	queued, skipped := src.offer(s.scheme, filepath.Base(ev.Name), s.log)
+	if skipped {
+		s.count(func(st *Stats) { st.Skipped++ })
+	}
+	if queued {
+		s.enforceCap()
 	}
 }
 

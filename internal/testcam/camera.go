@@ -37,6 +37,7 @@ type Camera struct {
 
 	frames atomic.Int64 // video access units written, over all runs
 	jump   atomic.Int64 // nanoseconds added to every timestamp (JumpTimestamps)
+	frozen atomic.Bool  // sending nothing while the session stays open (Freeze)
 
 	mu       sync.Mutex
 	addr     string // resolved on the first start, reused by Restart
@@ -111,6 +112,12 @@ func (c *Camera) FramesSent() int { return int(c.frames.Load()) }
 // JumpTimestamps adds d to the RTP timestamps of all tracks from now on, as a
 // camera whose clock jumps does. Pacing is unaffected.
 func (c *Camera) JumpTimestamps(d time.Duration) { c.jump.Add(int64(d)) }
+
+// Freeze stops (true) or resumes (false) sending media while clients stay
+// connected, as a camera whose encoder stalls does. Playback goes on
+// underneath: after a freeze the stream continues at the wall clock's time,
+// with the frozen stretch missing.
+func (c *Camera) Freeze(on bool) { c.frozen.Store(on) }
 
 // Stop stops serving: clients are disconnected and the port is released.
 // It is idempotent; Restart serves again.

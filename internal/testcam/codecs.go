@@ -99,7 +99,7 @@ func mjpegTrack(buf []byte) (*track, error) {
 	}), nil
 }
 
-// g711Track cuts raw 8 kHz mono G.711 into 20 ms packets.
+// g711Track cuts raw 8 kHz mono G.711 into 40 ms packets.
 func g711Track(buf []byte, mulaw bool) (*track, error) {
 	f := &format.G711{PayloadTyp: 8, MULaw: mulaw, SampleRate: g711Rate, ChannelCount: 1}
 	if mulaw {
@@ -124,7 +124,7 @@ func g711Track(buf []byte, mulaw bool) (*track, error) {
 	}, nil
 }
 
-// aacTrack sends one ADTS access unit (21 ms at 48 kHz) per RTP packet
+// aacTrack sends one ADTS access unit (64 ms at 16 kHz) per RTP packet
 // (RFC 3640, AAC-hbr).
 func aacTrack(buf []byte) (*track, error) {
 	var pkts mpeg4audio.ADTSPackets

@@ -16,7 +16,8 @@ import (
 )
 
 // The fixtures are made by testdata/make-fixtures.sh; see there for their
-// content (10 fps, GOP 10, no B-frames, ~10 s, sine tone with beeps).
+// content (a real camera's low-res substream: 640x360, 15 fps, ~512 kbit/s,
+// GOP 30, no B-frames, 10 s; a beeping tone over room noise).
 //
 //go:embed fixtures
 var files embed.FS
@@ -28,12 +29,12 @@ type fixture struct {
 }
 
 var fixtures = map[string]fixture{
-	"h264_pcma":      {"h264.h264", "tone.alaw", Info{Video: "h264", Audio: "pcma"}},
-	"h264_pcmu":      {"h264.h264", "tone.mulaw", Info{Video: "h264", Audio: "pcmu"}},
-	"h264_aac":       {"h264.h264", "tone.aac", Info{Video: "h264", Audio: "aac"}},
+	"h264_pcma":      {"h264.h264", "room.alaw", Info{Video: "h264", Audio: "pcma"}},
+	"h264_pcmu":      {"h264.h264", "room.mulaw", Info{Video: "h264", Audio: "pcmu"}},
+	"h264_aac":       {"h264.h264", "room.aac", Info{Video: "h264", Audio: "aac"}},
 	"h264":           {"h264.h264", "", Info{Video: "h264"}},
-	"h265_pcma":      {"h265.h265", "tone.alaw", Info{Video: "h265", Audio: "pcma"}},
-	"h264_spschange": {"h264_spschange.h264", "tone.alaw", Info{Video: "h264", Audio: "pcma", SPSChange: true}},
+	"h265_pcma":      {"h265.h265", "room.alaw", Info{Video: "h265", Audio: "pcma"}},
+	"h264_spschange": {"h264_spschange.h264", "room.alaw", Info{Video: "h264", Audio: "pcma", SPSChange: true}},
 	"mjpeg":          {"mjpeg.mjpeg", "", Info{Video: "mjpeg"}},
 }
 
@@ -41,9 +42,9 @@ var fixtures = map[string]fixture{
 type Info struct {
 	Video     string        // "h264", "h265" or "mjpeg"
 	Audio     string        // "pcma", "pcmu", "aac" or "" (no audio track)
-	SPSChange bool          // 320x240 for the first half of each pass, 240x160 after
-	FPS       int           // frames per second (10)
-	GOP       int           // frames from one keyframe to the next (10: one per second)
+	SPSChange bool          // 640x360 for the first 4 s of each pass, 320x180 after
+	FPS       int           // frames per second (15)
+	GOP       int           // frames from one keyframe to the next (30: one every 2 s)
 	Pass      time.Duration // length of one pass of the video before it loops (10 s)
 }
 
@@ -57,7 +58,7 @@ func FixtureInfo(name string) (Info, bool) {
 		return Info{}, false
 	}
 	i := fx.info
-	i.FPS, i.GOP, i.Pass = fixtureFPS, fixtureFPS, 10*time.Second
+	i.FPS, i.GOP, i.Pass = fixtureFPS, fixtureGOP, 10*time.Second
 	return i, true
 }
 
@@ -76,10 +77,11 @@ func Fixtures() []string {
 
 const (
 	videoClock  = 90000
-	fixtureFPS  = 10 // all fixtures: 10 fps, a keyframe every second
+	fixtureFPS  = 15 // all fixtures: 15 fps,
+	fixtureGOP  = 30 // a keyframe every 2 s
 	frameTicks  = videoClock / fixtureFPS
 	g711Rate    = 8000
-	g711Packet  = g711Rate / 50 // 20 ms of samples per RTP packet
+	g711Packet  = g711Rate / 25 // 40 ms of samples per RTP packet, as cameras send
 	aacAUSample = mpeg4audio.SamplesPerAccessUnit
 )
 

@@ -88,13 +88,16 @@ func (s *session) send(ts *trackState, start time.Time) error {
 	jump := s.cam.jump.Load() * ts.t.clockRate / int64(time.Second)
 	rtpTS := ts.base + uint32(ts.due()+jump) // wraps at 2^32 like a camera's
 	ntp := start.Add(ts.dueTime())
+	if s.cam.frozen.Load() {
+		pkts = nil
+	}
 	for _, p := range pkts {
 		p.Timestamp += rtpTS
 		if err := s.stream.WritePacketRTPWithNTP(ts.t.media, p, ntp); err != nil {
 			return err
 		}
 	}
-	if ts.t.video {
+	if ts.t.video && pkts != nil {
 		s.cam.frames.Add(1)
 	}
 	ts.next++

@@ -87,7 +87,7 @@ func TestTimestampsLoopJumpRestart(t *testing.T) {
 		audioStep, rate uint32
 	}{
 		{"h264_pcma", g711Packet, g711Rate},
-		{"h264_aac", aacAUSample, 48000},
+		{"h264_aac", aacAUSample, 16000},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			t.Parallel()
@@ -105,7 +105,7 @@ func testTimestamps(t *testing.T, fixture string, audioStep, audioRate uint32) {
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		v, _ := l.snapshot(description.MediaTypeVideo)
-		if len(v) > 110 {
+		if len(v) > fixtureFPS*10+10 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -153,4 +153,37 @@ func testTimestamps(t *testing.T, fixture string, audioStep, audioRate uint32) {
 		t.Errorf("restart continued the old timestamps: %d → %d", v[len(v)-1], v2[0])
 	}
 	steps(t, "video after restart (UDP)", v2, frameTicks, 0)
+}
+
+// A frozen camera keeps the connection and sends nothing; after the freeze
+// the timestamps continue at the wall clock's pace, the frozen stretch
+// missing (about 1 s of video here: 10 frames of 9000 ticks).
+func TestFreeze(t *testing.T) {
+	c := startCam(t, Options{Fixture: "h264"})
+	l, stop := readRTP(t, c.URL(), gortsplib.TransportTCP)
+	defer stop()
+	waitFor := func(n int) []uint32 {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if ts, _ := l.snapshot(description.MediaTypeVideo); len(ts) >= n {
+				return ts
+			}
+		}
+		t.Fatalf("fewer than %d video samples", n)
+		return nil
+	}
+	before := len(waitFor(5))
+	c.Freeze(true)
+	time.Sleep(100 * time.Millisecond) // a frame may have been on its way
+	frozenAt := len(waitFor(before))
+	sent := c.FramesSent()
+	time.Sleep(time.Second)
+	if ts, _ := l.snapshot(description.MediaTypeVideo); len(ts) != frozenAt || c.FramesSent() != sent {
+		t.Fatalf("frozen camera sent %d samples (%d frames)", len(ts)-frozenAt, c.FramesSent()-sent)
+	}
+	c.Freeze(false)
+	ts := waitFor(frozenAt + 2)
+	if gap := ts[frozenAt] - ts[frozenAt-1]; gap < 9*frameTicks || gap > 20*frameTicks {
+		t.Fatalf("timestamps stepped %d ticks over a 1.1 s freeze, want about %d", gap, 11*frameTicks)
+	}
 }

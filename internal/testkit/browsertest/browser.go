@@ -3,7 +3,7 @@
 // not just loads. Chromium is driven over the DevTools Protocol, Firefox
 // over WebDriver BiDi (both on the kit's one WebSocket client), WebKit
 // (WebKitGTK's MiniBrowser, the engine of iPhone Safari) over classic W3C
-// WebDriver on a private X server.
+// WebDriver on a private Xvfb.
 //
 //	for _, e := range browsertest.Engines() {
 //		t.Run(string(e), func(t *testing.T) {
@@ -16,7 +16,36 @@
 //
 // Each engine's browser starts once per test binary, on first use, and is
 // shared by every page after it; each page gets its own profile context
-// (cookies, storage) and is closed when its test ends.
+// (cookies, storage) and is closed when its test ends. In WebKit a page is
+// its own MiniBrowser (a WebKitWebDriver serves one session), so opening
+// one costs a browser start (5-15 s on a loaded machine).
+//
+// What each engine can prove here (the test machines have no sound
+// device: Firefox plays to a private PulseAudio null sink the kit starts,
+// WebKit to GStreamer's fakeaudiosink, headless Chromium to its own fake
+// output; media may start with sound by itself in all three):
+//   - Time advancing (currentTime, readyState, ended), errors
+//     (error.code), duration, getVideoPlaybackQuality(): all three.
+//   - Sound decoded (AudioDecodedJS): all three, the same way: the decoded
+//     samples are read through a Web Audio analyser, so true means the
+//     sound is not silence. The engines' own counters prove less or
+//     nothing: Chromium's webkitAudioDecodedByteCount counts bytes (also
+//     of silence), Firefox's mozHasAudio (video elements only) says only
+//     that there is an audio track, WebKitGTK has no counter at all.
+//     Without the kit's sound server Firefox fails audio-only media
+//     ("OnMediaSinkAudioError") and its AudioContext stays "suspended".
+//   - audioTracks.length (the container's audio tracks): WebKit only;
+//     Chromium and Firefox hide audioTracks behind a flag.
+//   - MediaSource: all three. WebKit (GStreamer) needs
+//     gstreamer1.0-plugins-bad (h264parse) for H.264 in MediaSource, and
+//     stays at readyState 1 when the buffered range starts after 0, as it
+//     does for H.264 with B-frames (first picture at 0.2 s with ffmpeg's
+//     defaults): it waits until currentTime is moved into the buffered
+//     range (a page can seek to buffered.start(0)). IP cameras rarely send
+//     B-frames.
+//   - Screenshots are of the viewport in all three; viewports are exact
+//     (WebKit: the window is sized to the viewport plus its toolbar, and
+//     SetViewport returns once the page reports the new size).
 package browsertest
 
 import (
@@ -36,11 +65,7 @@ const (
 )
 
 // Engines are all the engines a page must work in.
-//
-// WebKit is not among them yet: its driver starts, but MiniBrowser loses
-// the private Xvfb display under load ("cannot open display"), so a WebKit
-// run is not yet a check anyone can trust. The driver stays for that work.
-func Engines() []Engine { return []Engine{Chromium, Firefox} }
+func Engines() []Engine { return []Engine{Chromium, Firefox, WebKit} }
 
 // Viewport is the size of the page's visible area in CSS pixels.
 type Viewport struct{ Width, Height int }

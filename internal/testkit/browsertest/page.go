@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -171,14 +172,33 @@ func (p *Page) Close() {
 	p.once.Do(p.d.close)
 }
 
-// AudioDecodedJS is a JavaScript expression, true once the engine has
-// decoded some of media's audio (media is an expression for an <audio> or
-// <video> element). Each engine reports it differently.
+// AudioDecodedJS is a JavaScript expression, true once media's decoded
+// sound is not silence (media is an expression for an <audio> or <video>
+// element; same origin as the page, or its samples read as silence). The
+// samples themselves are read, the same way in every engine: its first
+// evaluation routes the element's sound through a Web Audio analyser
+// (which keeps the last 0.7 s of samples; the page must not route that
+// element through Web Audio itself), and every evaluation keeps the
+// loudest sample seen. Poll it from the start of playback and on every
+// poll, also when waiting for something else with it (an array or &, not
+// &&): the analyser sees samples only after up to 3 s of playback (in
+// WebKit), and once the media has ended there is only silence to see.
 func (e Engine) AudioDecodedJS(media string) string {
-	switch e {
-	case Firefox:
-		return "(" + media + ").mozHasAudio"
-	default:
-		return "(" + media + ").webkitAudioDecodedByteCount > 0"
-	}
+	return strings.Replace(soundTapJS, "MEDIA", media, 1)
 }
+
+const soundTapJS = `((m) => {
+	let t = m.__camshareSoundTap;
+	if (!t) {
+		const ctx = new AudioContext();
+		const an = ctx.createAnalyser();
+		an.fftSize = 32768;
+		ctx.createMediaElementSource(m).connect(an);
+		an.connect(ctx.destination);
+		t = m.__camshareSoundTap = {ctx, an, buf: new Float32Array(an.fftSize), peak: 0};
+	}
+	if (t.ctx.state === "suspended") t.ctx.resume();
+	t.an.getFloatTimeDomainData(t.buf);
+	for (const x of t.buf) t.peak = Math.max(t.peak, Math.abs(x));
+	return t.peak > 1e-4;
+})(MEDIA)`

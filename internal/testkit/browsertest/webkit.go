@@ -1,15 +1,10 @@
 package browsertest
 
 import (
-	"bytes"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,47 +19,89 @@ import (
 // every page gets its own driver (and MiniBrowser) on the shared display.
 type webkit struct {
 	display string // ":N"
-	xvfb    *exec.Cmd
+	env     []string
 	exited  chan struct{} // closed when Xvfb is gone
 	stderr  *syncBuffer
 }
 
+// gtkCSS shrinks MiniBrowser's toolbar: its buttons and address field
+// otherwise hold the window at least 447 px wide, wider than a phone.
+const gtkCSS = `* { min-width: 0; min-height: 0; margin: 0; padding: 0; border-width: 0; font-size: 1px; }
+`
+
 func startWebKit(ctx context.Context) (browser, error) {
+	dir, err := profileDir(WebKit)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "gtk-3.0"), 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gtk-3.0", "gtk.css"), []byte(gtkCSS), 0o644); err != nil {
+		return nil, err
+	}
+	b := &webkit{stderr: &syncBuffer{}, exited: make(chan struct{})}
+	if b.display, err = startXvfb(ctx, b.stderr, b.exited); err != nil {
+		return nil, err
+	}
+	b.env = webkitEnv(b.display, dir)
+	return b, nil
+}
+
+// startXvfb starts a private X server and returns its display once it
+// accepts connections. -displayfd: Xvfb picks a free display number and
+// writes it, then a newline, to the fd, then closes it. The pipe must stay
+// open until that close: Xvfb makes two writes and exits ("Cannot write
+// display number") if the reader is gone after the first, which is how
+// MiniBrowser came to find no display. -noreset: the server keeps running
+// unchanged when its last client (one page's browser) disconnects.
+func startXvfb(ctx context.Context, stderr *syncBuffer, exited chan struct{}) (string, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	defer r.Close()
-	b := &webkit{stderr: &syncBuffer{}}
-	// -displayfd: Xvfb picks a free display and writes its number when it
-	// accepts connections (what xvfb-run -a does by trial).
-	b.xvfb = exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1920x1080x24", "-nolisten", "tcp")
-	b.xvfb.ExtraFiles = []*os.File{w}
-	b.xvfb.Stderr = b.stderr
-	err = startChild(b.xvfb)
-	w.Close()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-noreset", "-nolisten", "tcp", "-screen", "0", "1920x1080x24")
+	cmd.ExtraFiles = []*os.File{w}
+	cmd.Stderr = stderr
+	err = startChild(cmd)
+	w.Close() // Xvfb holds the only write end now: EOF comes when it closes it
 	if err != nil {
-		return nil, err
+		return "", err
 	}
-	b.exited = make(chan struct{})
-	go func() { b.xvfb.Wait(); close(b.exited) }()
+	go func() { cmd.Wait(); close(exited) }()
 	got := make(chan string, 1)
 	go func() {
-		line := make([]byte, 16)
-		n, _ := io.ReadAtLeast(r, line, 1)
-		got <- strings.TrimSpace(string(line[:n]))
+		all, _ := io.ReadAll(r)
+		got <- strings.TrimSpace(string(all))
 	}()
 	select {
 	case d := <-got:
-		if d == "" {
-			return nil, fmt.Errorf("Xvfb did not start: %s", lastLines(b.stderr.String(), 5))
+		if _, err := strconv.Atoi(d); err != nil {
+			cmd.Process.Kill()
+			return "", fmt.Errorf("Xvfb did not start (display %q): %s", d, lastLines(stderr.String(), 5))
 		}
-		b.display = ":" + d
-	case <-time.After(30 * time.Second):
-		b.xvfb.Process.Kill()
-		return nil, errors.New("Xvfb did not start in 30 s")
+		return ":" + d, nil
+	case <-ctx.Done():
+		cmd.Process.Kill()
+		return "", fmt.Errorf("Xvfb did not start: %w", ctx.Err())
+	case <-time.After(startTimeout):
+		cmd.Process.Kill()
+		return "", fmt.Errorf("Xvfb did not start in %v", startTimeout)
 	}
-	return b, nil
+}
+
+// webkitEnv is the driver's environment, which MiniBrowser and its web
+// process inherit: the private display and nothing else that says where
+// to draw, the toolbar CSS, and a sound output that works without a sound
+// device. GStreamer's autoaudiosink otherwise tries PulseAudio first, and
+// its "Connection refused" reaches MediaSource playback as a fatal error;
+// fakeaudiosink (gstreamer1.0-plugins-bad) consumes decoded audio at the
+// real-time pace of a sound card.
+func webkitEnv(display, configDir string) []string {
+	env := withoutEnv("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "GDK_BACKEND", "XDG_CONFIG_HOME", "GST_PLUGIN_FEATURE_RANK")
+	return append(env, "DISPLAY="+display, "GDK_BACKEND=x11", "XDG_CONFIG_HOME="+configDir,
+		"GST_PLUGIN_FEATURE_RANK=fakeaudiosink:max")
 }
 
 func (b *webkit) alive() bool {
@@ -85,179 +122,39 @@ func miniBrowser() (string, error) {
 	return m[len(m)-1], nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 func (b *webkit) newPage(ctx context.Context) (pageDriver, error) {
 	bin, err := miniBrowser()
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	p, err := startDriver(ctx, b.env)
 	if err != nil {
 		return nil, err
 	}
-	p := &webkitPage{base: "http://127.0.0.1:" + strconv.Itoa(port), stderr: &syncBuffer{}}
-	p.driver = exec.Command("WebKitWebDriver", "--port="+strconv.Itoa(port), "--host=127.0.0.1")
-	p.driver.Env = append(os.Environ(), "DISPLAY="+b.display)
-	p.driver.Stderr = p.stderr
-	p.driver.Stdout = p.stderr
-	if err := startChild(p.driver); err != nil {
-		return nil, err
-	}
+	// --display as well as DISPLAY: the window's display is named on the
+	// command line, not left to what the driver passes on. Media may start
+	// with sound by itself (no user gesture in a test).
 	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
-		"browserName":              "MiniBrowser",
-		"webkitgtk:browserOptions": map[string]any{"binary": bin, "args": []string{"--automation"}},
+		"browserName": "MiniBrowser",
+		"webkitgtk:browserOptions": map[string]any{"binary": bin,
+			"args": []string{"--automation", "--display=" + b.display, "--autoplay-policy=allow"}},
 	}}}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var s struct {
-			SessionID string `json:"sessionId"`
-		}
-		err = p.do(ctx, "POST", "/session", caps, &s)
-		if err == nil {
-			p.session = "/session/" + s.SessionID
-			break
-		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
-			p.close()
-			return nil, fmt.Errorf("WebKitWebDriver: %v %s", err, lastLines(p.stderr.String(), 5))
-		}
-		time.Sleep(100 * time.Millisecond)
+	var s struct {
+		SessionID string `json:"sessionId"`
 	}
+	if err := p.do(ctx, "POST", "/session", caps, &s); err != nil {
+		p.close()
+		return nil, fmt.Errorf("WebKit session: %v (Xvfb alive: %v) %s", err, b.alive(), lastLines(p.stderr.String(), 5))
+	}
+	p.session = "/session/" + s.SessionID
 	// Long media waits are the caller's ctx's business, not the driver's.
 	if err := p.do(ctx, "POST", p.session+"/timeouts", map[string]any{"script": 600000, "pageLoad": 600000}, nil); err != nil {
 		p.close()
 		return nil, err
 	}
-	return p, nil
-}
-
-type webkitPage struct {
-	base    string // the driver's URL
-	session string // "/session/ID"
-	driver  *exec.Cmd
-	stderr  *syncBuffer
-}
-
-// do makes one W3C WebDriver request and decodes the reply's "value".
-func (p *webkitPage) do(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
-	if body != nil {
-		raw, err := json.Marshal(body)
-		if err != nil {
-			return err
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, p.base+path, rd)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var reply struct {
-		Value json.RawMessage `json:"value"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&reply); err != nil {
-		return fmt.Errorf("%s %s: %s: %w", method, path, resp.Status, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error   string `json:"error"`
-			Message string `json:"message"`
-		}
-		json.Unmarshal(reply.Value, &e)
-		return fmt.Errorf("%s %s: %s: %s", method, path, e.Error, e.Message)
-	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal(reply.Value, out)
-}
-
-func (p *webkitPage) navigate(ctx context.Context, url string) error {
-	return p.do(ctx, "POST", p.session+"/url", map[string]any{"url": url}, nil)
-}
-
-// evalString: a returned promise is awaited by WebDriver itself.
-func (p *webkitPage) evalString(ctx context.Context, js string) (string, error) {
-	var s string
-	err := p.do(ctx, "POST", p.session+"/execute/sync", map[string]any{"script": "return " + js + ";", "args": []any{}}, &s)
-	return s, err
-}
-
-func (p *webkitPage) screenshot(ctx context.Context) ([]byte, error) {
-	var data string
-	if err := p.do(ctx, "GET", p.session+"/screenshot", nil, &data); err != nil {
+	if err := p.measureChrome(ctx); err != nil {
+		p.close()
 		return nil, err
 	}
-	return base64.StdEncoding.DecodeString(data)
-}
-
-// setViewport sizes the window, then grows it by whatever the window's
-// frame and toolbar take, so the page itself gets v.
-func (p *webkitPage) setViewport(ctx context.Context, v Viewport) error {
-	w, h := v.Width, v.Height
-	for range 3 {
-		if err := p.do(ctx, "POST", p.session+"/window/rect", map[string]any{"width": w, "height": h}, nil); err != nil {
-			return err
-		}
-		// The window manager applies the size a moment later: read the
-		// page's size once it has settled.
-		inner, err := p.settledInnerSize(ctx)
-		if err != nil {
-			return err
-		}
-		if inner.W == v.Width && inner.H == v.Height {
-			return nil
-		}
-		w += v.Width - inner.W
-		h += v.Height - inner.H
-	}
-	return fmt.Errorf("window does not take a %dx%d viewport", v.Width, v.Height)
-}
-
-type innerSize struct{ W, H int }
-
-// settledInnerSize is the page's size once two readings 100 ms apart agree
-// (at most 2 s).
-func (p *webkitPage) settledInnerSize(ctx context.Context) (innerSize, error) {
-	var last innerSize
-	for i := 0; i < 20; i++ {
-		s, err := p.evalString(ctx, `Promise.resolve(JSON.stringify({W: window.innerWidth, H: window.innerHeight}))`)
-		if err != nil {
-			return last, err
-		}
-		var cur innerSize
-		if err := json.Unmarshal([]byte(s), &cur); err != nil {
-			return last, err
-		}
-		if i > 0 && cur == last {
-			return cur, nil
-		}
-		last = cur
-		time.Sleep(100 * time.Millisecond)
-	}
-	return last, nil
-}
-
-func (p *webkitPage) close() {
-	if p.session != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		p.do(ctx, "DELETE", p.session, nil, nil)
-		cancel()
-	}
-	p.driver.Process.Kill()
-	p.driver.Wait()
+	return p, nil
 }

@@ -16,13 +16,13 @@ func fixtures() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "testcam", "fixtures")
 }
 
-// Write makes a fragmented MP4 of the fixtures (about 4 s of video with
+// Write makes a fragmented MP4 of the fixtures (about 6 s of video with
 // sound) at path and returns its bytes.
 func Write(t testing.TB, path string) []byte {
 	t.Helper()
 	out, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
 		"-f", "h264", "-r", "25", "-i", filepath.Join(fixtures(), "h264.h264"),
-		"-i", filepath.Join(fixtures(), "tone.aac"),
+		"-i", filepath.Join(fixtures(), "room.aac"),
 		"-map", "0:v", "-map", "1:a", "-c", "copy", "-bsf:a", "aac_adtstoasc", "-shortest",
 		"-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", path).CombinedOutput()
 	if err != nil {
