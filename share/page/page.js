@@ -679,6 +679,8 @@
     if (trouble === "offline" && !video.paused) { trouble = ""; say(""); }
     tick();
   });
+  var firstPicture = 0; // ms from navigation to the first picture (benchmarks)
+  video.addEventListener("playing", function () { if (!firstPicture) firstPicture = performance.now(); });
   video.addEventListener("playing", function () { if (trouble === "offline" || trouble === "gone") trouble = ""; if (!trouble) say(""); });
   video.addEventListener("waiting", function () { if (!trouble) say("Loading\u2026"); });
   // Bytes still arriving (a slow link, a long recording) are not a stall.
@@ -721,7 +723,7 @@
   // Tests and curious people: window.camshare.state().
   window.camshare = {
     state: function () {
-      return { segments: segs.length, current: current && current.path, waiting: waiting, live: !$("live").hidden, damaged: damaged.slice(),
+      return { segments: segs.length, current: current && current.path, waiting: waiting, live: !$("live").hidden, damaged: damaged.slice(), firstPicture: firstPicture,
         trouble: trouble, played: played.slice(), polls: polls, days: Object.keys(days).length,
         loadedDays: Object.keys(days).filter(function (d) { return days[d].segs; }).length };
     }
