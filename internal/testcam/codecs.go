@@ -124,6 +124,29 @@ func g711Track(buf []byte, mulaw bool) (*track, error) {
 	}, nil
 }
 
+// l16Track cuts raw 16 kHz mono big-endian 16-bit LPCM (RTP L16) into
+// 40 ms packets.
+func l16Track(buf []byte) (*track, error) {
+	f := &format.LPCM{PayloadTyp: 98, BitDepth: 16, SampleRate: l16Rate, ChannelCount: 1}
+	var s []sample
+	for i := 0; i+2*l16Packet <= len(buf); i += 2 * l16Packet {
+		s = append(s, sample{pts: int64(i / 2), data: [][]byte{buf[i : i+2*l16Packet]}})
+	}
+	return &track{
+		media:     &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{f}},
+		clockRate: l16Rate,
+		samples:   s,
+		loopTicks: int64(len(s)) * l16Packet,
+		encoder: func() (encodeFunc, error) {
+			e, err := f.CreateEncoder()
+			if err != nil {
+				return nil, err
+			}
+			return func(d [][]byte) ([]*rtp.Packet, error) { return e.Encode(d[0]) }, nil
+		},
+	}, nil
+}
+
 // aacTrack sends one ADTS access unit (64 ms at 16 kHz) per RTP packet
 // (RFC 3640, AAC-hbr).
 func aacTrack(buf []byte) (*track, error) {
