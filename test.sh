@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs camshare's whole test suite. Installs what the tests use (ffmpeg and
-# ffprobe to decode every segment, Chromium to play pages, espeak-ng for the
-# audio quality test's speech, Debian's rclone
-# and qemu-user for the reference benchmarks and cross-build smoke tests)
+# ffprobe to decode every segment, browsers to play pages, espeak-ng for the
+# audio quality test's speech, Debian's rclone and qemu-user for the reference
+# benchmarks and cross-build smoke tests, Ceph's RADOS Gateway for the S3
+# access rules)
 # when missing, so it works on a fresh Debian/Ubuntu machine (as root, or
 # with sudo).
 set -euo pipefail
@@ -14,12 +15,19 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v firefox-esr >/dev/null || need+=(firefox-esr)
 command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
 command -v Xvfb >/dev/null || need+=(xvfb)
+command -v pulseaudio >/dev/null || need+=(pulseaudio)
 for p in gstreamer1.0-libav gstreamer1.0-plugins-good gstreamer1.0-plugins-bad espeak-ng; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
 done
 command -v rclone >/dev/null || need+=(rclone)
 command -v qemu-aarch64 >/dev/null || need+=(qemu-user)
 command -v zbarimg >/dev/null || need+=(zbar-tools)
+# Ceph's RADOS Gateway: the S3 server that enforces ACLs and presigned
+# expiry (internal/testkit/rgw).
+command -v ceph-mon >/dev/null || need+=(ceph-mon)
+command -v ceph-osd >/dev/null || need+=(ceph-osd)
+command -v radosgw >/dev/null || need+=(radosgw)
+command -v radosgw-admin >/dev/null || need+=(ceph-common)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "installing: ${need[*]}"

@@ -84,7 +84,8 @@ func (p *plan) pruneUnit(ctx context.Context, u *unit, t *tally) {
 			doomed = append(doomed, seg)
 		}
 	}
-	if p.purgeable(u, len(doomed)) {
+	extras := p.doomedExtras(u)
+	if p.purgeable(u, len(doomed), len(extras)) {
 		if p.o.DryRun {
 			for _, seg := range doomed {
 				t.deleted(seg)
@@ -104,6 +105,7 @@ func (p *plan) pruneUnit(ctx context.Context, u *unit, t *tally) {
 		p.o.Log.Warn("prune: purge failed, deleting file by file", "dir", u.dir, "err", err)
 	}
 	gone := p.deleteEach(ctx, doomed, t)
+	p.deleteOwn(ctx, withSidecars(doomed, gone, extras), gone, t)
 	if !p.o.DryRun {
 		p.removeEmptyDirs(ctx, u, gone, t)
 	}
@@ -126,11 +128,61 @@ func (p *plan) pruneUnit(ctx context.Context, u *unit, t *tally) {
 // Backends without a purge of their own (local, ftp) would have rclone
 // list the folder again and delete file by file; deleting the listed
 // files ourselves does the same with one listing fewer.
-func (p *plan) purgeable(u *unit, doomed int) bool {
-	if u.dir == "" || p.o.Dest.Features().Purge == nil || len(u.tree.Strays) > 0 || doomed != len(u.tree.Segments) {
+func (p *plan) purgeable(u *unit, doomed, extras int) bool {
+	if u.dir == "" || p.o.Dest.Features().Purge == nil || len(u.tree.Strays) > 0 || doomed != len(u.tree.Segments) || extras != len(u.tree.Extras) {
 		return false
 	}
 	return p.whollyBefore(u.end)
+}
+
+// doomedExtras are the unit's sidecars without a segment and timelapses
+// that go.
+func (p *plan) doomedExtras(u *unit) []fs.Object {
+	var out []fs.Object
+	for _, x := range u.tree.Extras {
+		if u.doomed[x.Object.Remote()] {
+			out = append(out, x.Object)
+		}
+	}
+	return out
+}
+
+// withSidecars adds the sidecars of the segments that went to extras.
+func withSidecars(doomed []archive.Segment, gone map[string]bool, extras []fs.Object) []fs.Object {
+	for _, seg := range doomed {
+		if seg.Sidecar != nil && gone[seg.Path] {
+			extras = append(extras, seg.Sidecar)
+		}
+	}
+	return extras
+}
+
+// deleteOwn deletes camshare's non-segment files (sidecars, timelapses),
+// adding them to gone; they are not counted as footage.
+func (p *plan) deleteOwn(ctx context.Context, objs []fs.Object, gone map[string]bool, t *tally) {
+	if p.o.DryRun {
+		return
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, fs.GetConfig(ctx).Checkers))
+	for _, o := range objs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			err := operations.DeleteFile(ctx, o)
+			if err != nil && !errors.Is(err, fs.ErrorObjectNotFound) {
+				p.o.Log.Error("prune: delete failed", "path", o.Remote(), "err", err)
+				t.failed(o.Remote())
+				return
+			}
+			mu.Lock()
+			gone[o.Remote()] = true
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
 }
 
 // deleteEach deletes segments in parallel and returns the paths gone.
@@ -188,6 +240,18 @@ func (p *plan) removeEmptyDirs(ctx context.Context, u *unit, gone map[string]boo
 	}
 	for _, o := range u.tree.Strays {
 		mark(kept, o.Remote())
+	}
+	for _, x := range u.tree.Extras {
+		if gone[x.Object.Remote()] {
+			mark(emptied, x.Object.Remote())
+		} else {
+			mark(kept, x.Object.Remote())
+		}
+	}
+	for _, seg := range u.tree.Segments {
+		if sc := seg.Sidecar; sc != nil && !gone[sc.Remote()] {
+			mark(kept, sc.Remote())
+		}
 	}
 	dirs := append([]string{u.dir}, u.tree.Dirs...)
 	// Deepest first, so a day folder is tried after its hours.

@@ -29,7 +29,12 @@ type plan struct {
 	o      Options
 	s      *layout.Scheme
 	cutoff time.Time // zero: no age limit
-	units  []*unit   // oldest first
+	// activeCut: segments between it and cutoff with activity (or unknown
+	// activity) are kept; zero: KeepActive unset.
+	activeCut  time.Time
+	keptActive int
+	coldCut    time.Time // zero: no cold tier
+	units      []*unit   // oldest first
 	// purgeBefore: every segment older than this is doomed (the cut-off,
 	// or the oldest segment kept if the size cap reaches further).
 	purgeBefore time.Time
@@ -69,7 +74,7 @@ func (p *plan) list(ctx context.Context) error {
 	}
 	var want []*unit
 	for _, u := range p.units {
-		if !u.listed && (p.o.MaxSize > 0 || p.mayHoldOld(u.start)) {
+		if !u.listed && (p.o.MaxSize > 0 || p.mayHoldOld(u.start) || p.mayBeWarm(u.start)) {
 			want = append(want, u)
 		}
 	}
@@ -94,6 +99,12 @@ func (p *plan) list(ctx context.Context) error {
 // older than the cut-off, whatever zone its names were written in.
 func (p *plan) mayHoldOld(start time.Time) bool {
 	return !p.cutoff.IsZero() && start.Add(-layout.MaxZoneSkew).Before(p.cutoff)
+}
+
+// mayBeWarm reports whether a folder starting at start can hold a segment
+// old enough for the cold tier.
+func (p *plan) mayBeWarm(start time.Time) bool {
+	return !p.coldCut.IsZero() && start.Add(-layout.MaxZoneSkew).Before(p.coldCut)
 }
 
 // whollyBefore reports whether everything a folder ending at end can hold
@@ -150,7 +161,7 @@ func (p *plan) listUnits(ctx context.Context, us []*unit) []error {
 
 // doom marks the segments to delete: older than the cut-off, then oldest
 // first while the total is over the cap; never the newest MinKeep.
-func (p *plan) doom() {
+func (p *plan) doom(ctx context.Context) {
 	type ref struct {
 		u   *unit
 		seg archive.Segment
@@ -178,7 +189,7 @@ func (p *plan) doom() {
 		if i >= deletable {
 			break
 		}
-		if !p.cutoff.IsZero() && r.seg.Start.Before(p.cutoff) {
+		if !p.cutoff.IsZero() && r.seg.Start.Before(p.cutoff) && !p.keepForActivity(ctx, r.seg) {
 			r.u.doomed[r.seg.Path] = true
 			total -= r.seg.Size
 		}
@@ -201,6 +212,23 @@ func (p *plan) doom() {
 				p.purgeBefore = r.seg.Start
 			}
 			break
+		}
+	}
+	p.doomExtras()
+}
+
+// doomExtras marks the unit's own non-segment files past the cut-off: a
+// sidecar whose segment is gone, a timelapse whose whole day is. A doomed
+// segment's sidecar goes with it (pruneUnit).
+func (p *plan) doomExtras() {
+	if p.cutoff.IsZero() {
+		return
+	}
+	for _, u := range p.units {
+		for _, x := range u.tree.Extras {
+			if x.End.Before(p.cutoff) && (p.activeCut.IsZero() || x.End.Before(p.activeCut) || x.Start.Equal(x.End)) {
+				u.doomed[x.Object.Remote()] = true
+			}
 		}
 	}
 }

@@ -12,6 +12,9 @@ type Report struct {
 	Oldest       *time.Time `json:"oldest,omitempty"`
 	Newest       *time.Time `json:"newest,omitempty"`
 	Failed       []string   `json:"failed"`
+	KeptActive   int        `json:"kept_active,omitempty"`
+	Cold         int        `json:"cold,omitempty"`
+	ColdTier     string     `json:"cold_tier,omitempty"`
 	Seconds      float64    `json:"seconds"`
 	Error        string     `json:"error,omitempty"`
 }
@@ -19,7 +22,7 @@ type Report struct {
 // Report describes r, and runErr if the run failed part way.
 func (r Result) Report(runErr error) Report {
 	out := Report{DryRun: r.DryRun, DeletedFiles: r.DeletedFiles, DeletedBytes: r.DeletedBytes,
-		Days: r.Days, Failed: r.Failed, Seconds: r.Took.Seconds()}
+		Days: r.Days, Failed: r.Failed, Seconds: r.Took.Seconds(), KeptActive: r.KeptActive, Cold: r.Cold, ColdTier: r.ColdTier}
 	if out.Failed == nil {
 		out.Failed = []string{}
 	}

@@ -250,10 +250,14 @@ func Run(ctx context.Context, o Options) error {
 	if err := checkWritable(c.Dir); err != nil {
 		return err
 	}
-	infos, err := segment.Recover(c.Dir, c.Scheme)
-	for i := range infos {
-		c.Log.Info("recovered unfinished segment", "file", infos[i].Name, "duration", infos[i].Duration.Round(time.Millisecond))
-		c.emit(Event{Kind: Recovered, Time: time.Now(), Segment: &infos[i]})
+	rec, err := segment.RecoverAll(c.Dir, c.Scheme)
+	for i := range rec.Segments {
+		info := &rec.Segments[i]
+		c.Log.Info("recovered unfinished segment", "file", info.Name, "duration", info.Duration.Round(time.Millisecond))
+		c.emit(Event{Kind: Recovered, Time: time.Now(), Segment: info})
+	}
+	for _, name := range rec.Removed {
+		c.Log.Warn("removed an unfinished segment with nothing playable in it", "file", name)
 	}
 	if err != nil {
 		// A damaged leftover must not stop recording: log it and go on.

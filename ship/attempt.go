@@ -16,6 +16,9 @@ import (
 // remote failed (the caller waits before the next attempt).
 func (s *Shipper) shipOne(ctx context.Context, src *source, it item) error {
 	began := time.Now()
+	if src.live != nil {
+		src.live.BeforeShip(it.name)
+	}
 	s.slots <- struct{}{}
 	remote, uploaded, err := s.move(ctx, src, it.name)
 	<-s.slots
@@ -94,6 +97,9 @@ func (s *Shipper) shipped(ctx context.Context, src *source, it item, sh Shipped)
 	s.count(func(st *Stats) { st.Shipped++; st.LastShipped = time.Now() })
 	s.log.Info("shipped", "camera", src.Name, "file", it.name, "remote", sh.Remote, "bytes", it.size,
 		"took", sh.Took.Round(time.Millisecond), "uploaded", sh.Uploaded)
+	if src.live != nil {
+		src.live.Shipped(it.name, sh.Remote)
+	}
 	if s.o.OnShipped != nil {
 		s.o.OnShipped(ctx, sh)
 	}

@@ -29,6 +29,7 @@ func (s *Shipper) Run(ctx context.Context) error {
 	if st := s.Stats(); st.Queued > 0 {
 		s.log.Info("shipping backlog", "segments", st.Queued, "bytes", st.QueuedBytes, "oldest", st.Oldest)
 	}
+	defer s.startLive(ctx)() // live.go
 	var wg sync.WaitGroup
 	for _, src := range s.sources {
 		wg.Add(1)

@@ -45,6 +45,7 @@ type Options struct {
 	MinFree   int64          // keep at least this much disk free; 0 = none
 	Log       *slog.Logger
 	OnShipped func(ctx context.Context, s Shipped) // after each verified move (page refresh, status); runs on the camera's worker, so keep it short
+	Live      bool                                 // near-live parts while someone watches (live.go; S3 remotes)
 }
 
 // Shipped describes one segment that reached its remote.

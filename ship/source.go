@@ -11,6 +11,7 @@ import (
 	"github.com/rclone/rclone/fs"
 
 	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/live"
 	"github.com/camshare/camshare/internal/remote"
 )
 
@@ -21,6 +22,7 @@ type source struct {
 	Source
 	local fs.Fs // the folder as an rclone local remote, so MoveFile can verify
 	q     *queue
+	live  *live.Stream // nil without Options.Live
 
 	mu        sync.Mutex
 	downSince time.Time       // zero while the remote works

@@ -24,6 +24,9 @@ type Segment struct {
 	// Object is the listed object, so callers can act on it (delete it)
 	// without looking it up again: on S3 a lookup is a HEAD per file.
 	Object fs.Object
+	// Sidecar is its metadata file (layout.Sidecar) when one was listed
+	// beside it; nil for none (activity unknown).
+	Sidecar fs.Object
 }
 
 // Folder is one folder of the layout with the time span it can hold
@@ -109,6 +112,7 @@ func walk(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string, depth int,
 	if err != nil {
 		return err
 	}
+	sidecars := sidecarsOf(s, entries)
 	for _, e := range entries {
 		switch e := e.(type) {
 		case fs.Object:
@@ -116,7 +120,7 @@ func walk(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string, depth int,
 			if !ok {
 				continue
 			}
-			visit(Segment{Path: e.Remote(), Start: start, Size: e.Size(), Object: e})
+			visit(Segment{Path: e.Remote(), Start: start, Size: e.Size(), Object: e, Sidecar: sidecars[e.Remote()]})
 		case fs.Directory:
 			if depth >= s.Depth() {
 				continue
@@ -131,6 +135,22 @@ func walk(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string, depth int,
 		}
 	}
 	return nil
+}
+
+// sidecarsOf maps segment paths to the sidecar objects among entries.
+func sidecarsOf(s *layout.Scheme, entries fs.DirEntries) map[string]fs.Object {
+	var m map[string]fs.Object
+	for _, e := range entries {
+		if o, ok := e.(fs.Object); ok {
+			if seg, _, ok := s.SidecarAt(o.Remote()); ok {
+				if m == nil {
+					m = map[string]fs.Object{}
+				}
+				m[seg] = o
+			}
+		}
+	}
+	return m
 }
 
 // overlaps reports whether a folder's zone-less span, widened by the largest

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/rclone/rclone/fs"
 
@@ -18,8 +19,22 @@ import (
 // when nothing but footage is in it.
 type Tree struct {
 	Segments []Segment
-	Strays   []fs.Object
-	Dirs     []string // every folder below the top one, seen or implied by an object's path
+	// Extras are camshare's own files that are not segments, each with the
+	// time it belongs to: a sidecar whose segment is gone (its segment's
+	// start) and a day's timelapse (the day's start). Segments' own
+	// sidecars are in Segment.Sidecar, not here.
+	Extras []Extra
+	Strays []fs.Object
+	Dirs   []string // every folder below the top one, seen or implied by an object's path
+}
+
+// Extra is one of camshare's files that is not a segment.
+type Extra struct {
+	Object fs.Object
+	Start  time.Time
+	End    time.Time // the end of the span it covers (a timelapse: its day's end)
+
+	segment string // a sidecar's segment path
 }
 
 // ListTree lists everything below dir ("" = the archive root), however
@@ -58,6 +73,7 @@ func ListTree(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string) (Tree,
 	if err != nil {
 		return Tree{}, err
 	}
+	t.pairSidecars()
 	delete(dirs, dir)
 	for d := range dirs {
 		t.Dirs = append(t.Dirs, d)
@@ -85,11 +101,37 @@ func listEach(ctx context.Context, f fs.Fs, dir string, add func(fs.DirEntry)) e
 
 // add files an object as a segment only where the layout puts segments:
 // at its full depth, below folders that all parse, with a name that
-// parses (the same rule walk follows).
+// parses (the same rule walk follows); sidecars and timelapses where the
+// layout puts them are extras until pairSidecars.
 func (t *Tree) add(s *layout.Scheme, o fs.Object) {
 	if start, ok := s.SegmentAt(o.Remote()); ok {
 		t.Segments = append(t.Segments, Segment{Path: o.Remote(), Start: start, Size: o.Size(), Object: o})
 		return
 	}
+	if seg, start, ok := s.SidecarAt(o.Remote()); ok {
+		t.Extras = append(t.Extras, Extra{Object: o, Start: start, End: start, segment: seg})
+		return
+	}
+	if day, ok := s.TimelapseAt(o.Remote()); ok {
+		t.Extras = append(t.Extras, Extra{Object: o, Start: day, End: day.AddDate(0, 0, 1)})
+		return
+	}
 	t.Strays = append(t.Strays, o)
+}
+
+// pairSidecars moves each sidecar whose segment was listed onto it.
+func (t *Tree) pairSidecars() {
+	bySeg := map[string]int{}
+	for i, seg := range t.Segments {
+		bySeg[seg.Path] = i
+	}
+	kept := t.Extras[:0]
+	for _, x := range t.Extras {
+		if i, ok := bySeg[x.segment]; ok && x.segment != "" {
+			t.Segments[i].Sidecar = x.Object
+			continue
+		}
+		kept = append(kept, x)
+	}
+	t.Extras = kept
 }

@@ -65,6 +65,7 @@ func Run(ctx context.Context, o Options) []Result {
 		out = append(out, checkCamera(ctx, o, c)...)
 	}
 	out = append(out, checkRemote(ctx, o)...)
+	out = append(out, checkAccess(ctx, o)...)
 	out = append(out, checkKey(o)...) // key.go
 	out = append(out, checkDisk(o)...)
 	if o.Android || onAndroid() {

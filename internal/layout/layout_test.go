@@ -180,3 +180,59 @@ func TestSegmentAtAndCameraFolder(t *testing.T) {
 		}
 	}
 }
+
+func TestSidecarAndTimelapseNames(t *testing.T) {
+	s, _ := New(DefaultName, DefaultDir, true)
+	seg := "20240323T102000+0000_1.mp4"
+	if got := s.Sidecar(seg); got != "20240323T102000+0000_1.json" {
+		t.Fatalf("sidecar = %q", got)
+	}
+	if back, ok := s.SidecarOf("20240323T102000+0000_1.json"); !ok || back != seg {
+		t.Fatalf("sidecar of = %q %v", back, ok)
+	}
+	for _, n := range []string{"notes.json", "20240323T102000+0000.mp4", "x.json"} {
+		if _, ok := s.SidecarOf(n); ok {
+			t.Errorf("%q taken for a sidecar", n)
+		}
+	}
+	if _, ok := s.Time(s.Sidecar(seg)); ok {
+		t.Fatal("a sidecar must not list as a segment")
+	}
+	if _, ok := s.SegmentAt("20240323/10/20240323T102000+0000.json"); ok {
+		t.Fatal("a sidecar path must not list as a segment")
+	}
+	p, at, ok := s.SidecarAt("20240323/10/20240323T102000+0000.json")
+	if !ok || p != "20240323/10/20240323T102000+0000.mp4" || at.Hour() != 10 {
+		t.Fatalf("sidecar at = %q %v %v", p, at, ok)
+	}
+	day := time.Date(2024, 3, 23, 0, 0, 0, 0, time.UTC)
+	local := s.TimelapseLocal(day)
+	if local != "timelapse-20240323.mp4" {
+		t.Fatalf("local timelapse = %q", local)
+	}
+	if d, closed, ok := s.TimelapseOfLocal(local); !ok || !closed || !d.Equal(day) {
+		t.Fatalf("of local = %v %v %v", d, closed, ok)
+	}
+	if _, closed, ok := s.TimelapseOfLocal(s.TempName(local)); !ok || closed {
+		t.Fatal("the temp name of a timelapse is one, not closed")
+	}
+	if _, ok := s.Time(local); ok {
+		t.Fatal("a timelapse must not list as a segment")
+	}
+	rp := s.TimelapsePath(day, "door")
+	if rp != "20240323/timelapse-door.mp4" {
+		t.Fatalf("remote timelapse = %q", rp)
+	}
+	if d, ok := s.TimelapseAt(rp); !ok || !d.Equal(day) {
+		t.Fatalf("timelapse at = %v %v", d, ok)
+	}
+	if _, ok := s.TimelapseAt("20240323/10/timelapse-door.mp4"); ok {
+		t.Fatal("a timelapse one level too deep is not one")
+	}
+	flat := s.Flat()
+	if fp := flat.TimelapsePath(day, "door"); fp != "timelapse-door-20240323.mp4" {
+		t.Fatalf("flat = %q", fp)
+	} else if d, ok := flat.TimelapseAt(fp); !ok || !d.Equal(day) {
+		t.Fatalf("flat timelapse at = %v %v", d, ok)
+	}
+}

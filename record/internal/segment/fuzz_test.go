@@ -4,45 +4,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
 )
 
-// seedSegment is a real segment from the writer (AAC tracks with made-up
-// payloads: the parser does not look inside samples) of samples samples per
-// track, step ticks of 48 kHz apart (48000: one sample per fragment).
-func seedSegment(f *testing.F, tracks, samples, step int) []byte {
-	dir := f.TempDir()
-	var ts []*Track
-	for i := 1; i <= tracks; i++ {
-		ts = append(ts, &Track{ID: i, TimeScale: 48000, Codec: seedAAC()})
-	}
-	w, err := Create(dir, utcScheme(f), testStart, ts)
-	if err != nil {
-		f.Fatal(err)
-	}
-	for i := range samples {
-		for id := 1; id <= tracks; id++ {
-			s := fmp4.Sample{Payload: bytes.Repeat([]byte{byte(i)}, 1+i%3), PTSOffset: int32(i % 3), IsNonSyncSample: i%5 != 0}
-			if err := w.Write(id, int64(i*step), &s); err != nil {
-				f.Fatal(err)
-			}
-		}
-	}
-	info, err := w.Close(nil)
-	if err != nil {
-		f.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(dir, info.Name))
-	if err != nil {
-		f.Fatal(err)
-	}
-	return b
-}
-
+// seedAAC is an AAC-LC codec for tracks whose payloads are made up.
 func seedAAC() *fmp4.CodecMPEG4Audio {
 	return &fmp4.CodecMPEG4Audio{
 		Config: mpeg4audio.AudioSpecificConfig{Type: mpeg4audio.ObjectTypeAACLC, SampleRate: 48000, ChannelCount: 1}}

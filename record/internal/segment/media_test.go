@@ -32,7 +32,7 @@ type timed struct {
 }
 
 // ffmpegOut runs ffmpeg with args and returns the bytes of the file it wrote.
-func ffmpegOut(t *testing.T, name string, args ...string) []byte {
+func ffmpegOut(t testing.TB, name string, args ...string) []byte {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), name)
 	cmd := exec.Command("ffmpeg", append(append([]string{"-nostdin", "-v", "error", "-y"}, args...), out)...)
@@ -48,7 +48,7 @@ func ffmpegOut(t *testing.T, name string, args ...string) []byte {
 
 // clip encodes secs seconds of 10 fps test video (libx264 or libx265, no
 // B-frames, a keyframe every second) and, with audio, 48 kHz AAC-LC.
-func clip(t *testing.T, encoder string, secs int, audio bool) *media {
+func clip(t testing.TB, encoder string, secs int, audio bool) *media {
 	t.Helper()
 	format, ext := "h264", "h264"
 	if encoder == "libx265" {
@@ -104,7 +104,7 @@ func clip(t *testing.T, encoder string, secs int, audio bool) *media {
 // accessUnits splits an Annex-B stream into access units: a new one starts
 // at a parameter set, AUD or prefix SEI after a picture, or at a second
 // picture (the encoders here write one slice per picture).
-func accessUnits(t *testing.T, stream []byte, hevc bool) [][][]byte {
+func accessUnits(t testing.TB, stream []byte, hevc bool) [][][]byte {
 	t.Helper()
 	var nalus h264.AnnexB
 	if err := nalus.Unmarshal(stream); err != nil {
@@ -137,7 +137,7 @@ func accessUnits(t *testing.T, stream []byte, hevc bool) [][][]byte {
 	return aus
 }
 
-func h264Params(t *testing.T, aus [][][]byte) *fmp4.CodecH264 {
+func h264Params(t testing.TB, aus [][][]byte) *fmp4.CodecH264 {
 	c := &fmp4.CodecH264{}
 	for _, n := range aus[0] {
 		switch n[0] & 0x1f {
@@ -153,7 +153,7 @@ func h264Params(t *testing.T, aus [][][]byte) *fmp4.CodecH264 {
 	return c
 }
 
-func h265Params(t *testing.T, aus [][][]byte) *fmp4.CodecH265 {
+func h265Params(t testing.TB, aus [][][]byte) *fmp4.CodecH265 {
 	c := &fmp4.CodecH265{}
 	for _, n := range aus[0] {
 		switch (n[0] >> 1) & 0x3f {
@@ -173,7 +173,7 @@ func h265Params(t *testing.T, aus [][][]byte) *fmp4.CodecH265 {
 
 // record writes the clip's samples, interleaved by time, into a new segment
 // and returns the open writer (dts offset by base to look like a live stream).
-func record(t *testing.T, dir string, scheme *layout.Scheme, start time.Time, m *media, base int64) *Writer {
+func record(t testing.TB, dir string, scheme *layout.Scheme, start time.Time, m *media, base int64) *Writer {
 	t.Helper()
 	w, err := Create(dir, scheme, start, m.tracks)
 	if err != nil {
@@ -244,7 +244,7 @@ type probe struct {
 	} `json:"streams"`
 }
 
-func ffprobe(t *testing.T, path string) probe {
+func ffprobe(t testing.TB, path string) probe {
 	t.Helper()
 	out, err := exec.Command("ffprobe", "-v", "error", "-show_format", "-show_streams", "-of", "json", path).Output()
 	if err != nil {
@@ -257,7 +257,7 @@ func ffprobe(t *testing.T, path string) probe {
 	return p
 }
 
-func (p probe) duration(t *testing.T) float64 {
+func (p probe) duration(t testing.TB) float64 {
 	d, err := strconv.ParseFloat(p.Format.Duration, 64)
 	if err != nil {
 		t.Fatalf("ffprobe duration %q: %v", p.Format.Duration, err)
@@ -266,7 +266,7 @@ func (p probe) duration(t *testing.T) float64 {
 }
 
 // decodes fails the test unless ffmpeg decodes every frame without a word.
-func decodes(t *testing.T, path string) {
+func decodes(t testing.TB, path string) {
 	t.Helper()
 	out, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "null", "-").CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "" {
@@ -275,7 +275,7 @@ func decodes(t *testing.T, path string) {
 }
 
 // frames counts the video frames ffprobe decodes.
-func frames(t *testing.T, path string) int {
+func frames(t testing.TB, path string) int {
 	t.Helper()
 	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0", "-count_frames",
 		"-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", path).Output()

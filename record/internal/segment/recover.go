@@ -18,11 +18,24 @@ import (
 // removed. It returns the recovered segments; a file it cannot handle is
 // left alone and reported in the (one-line) error after the others are done.
 func Recover(dir string, scheme *layout.Scheme) ([]Info, error) {
+	r, err := RecoverAll(dir, scheme)
+	return r.Segments, err
+}
+
+// Recovered is what RecoverAll did in a folder.
+type Recovered struct {
+	Segments []Info   // published
+	Removed  []string // temp files (base names) with nothing playable, deleted
+}
+
+// RecoverAll is Recover, also naming the temp files it removed, so the
+// caller can say so: footage that goes must leave a line in the log.
+func RecoverAll(dir string, scheme *layout.Scheme) (Recovered, error) {
+	var r Recovered
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("segment: recover: %w", err)
+		return r, fmt.Errorf("segment: recover: %w", err)
 	}
-	var infos []Info
 	var firstErr error
 	failed := 0
 	for _, e := range entries {
@@ -42,13 +55,15 @@ func Recover(dir string, scheme *layout.Scheme) ([]Info, error) {
 			continue
 		}
 		if kept {
-			infos = append(infos, info)
+			r.Segments = append(r.Segments, info)
+		} else {
+			r.Removed = append(r.Removed, e.Name())
 		}
 	}
 	if failed > 1 {
-		return infos, fmt.Errorf("%w (and %d more)", firstErr, failed-1)
+		return r, fmt.Errorf("%w (and %d more)", firstErr, failed-1)
 	}
-	return infos, firstErr
+	return r, firstErr
 }
 
 // errBusy: another Writer (in this or another process) holds the file.

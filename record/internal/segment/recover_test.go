@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -11,7 +12,7 @@ import (
 // crashed writes a 5 s H.264+AAC clip and stops as a kill -9 would: every
 // complete fragment is on disk, nothing is patched or renamed. It returns
 // the temp file's path and the offset of its last fragment.
-func crashed(t *testing.T, dir string) (string, int64) {
+func crashed(t testing.TB, dir string) (string, int64) {
 	t.Helper()
 	m := clip(t, "libx264", 5, true)
 	w := record(t, dir, utcScheme(t), testStart, m, 0)
@@ -133,12 +134,16 @@ func TestRecoverLeftovers(t *testing.T) {
 	}
 	w2.Abort()
 
-	infos, err := Recover(dir, s)
+	rec, err := RecoverAll(dir, s)
 	if err != nil {
 		t.Fatal(err)
 	}
+	infos := rec.Segments
 	if len(infos) != 1 || infos[0].Name != "20240323T152300+0000_1.mp4" {
 		t.Fatalf("recovered %+v", infos)
+	}
+	if r := strings.Join(rec.Removed, " "); r != "20240323T152000+0000.tmp 20240323T152100+0000.tmp 20240323T152200+0000.tmp" {
+		t.Fatalf("removed %q, want the init-only, garbage and empty temp files", r)
 	}
 	decodes(t, infos[0].Path)
 	ents, _ := os.ReadDir(dir)
