@@ -10,6 +10,7 @@ import (
 	"github.com/bluenviron/gortsplib/v4/pkg/description"
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/opus"
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
 	"github.com/pion/rtp"
 
@@ -35,7 +36,7 @@ type audioSource struct {
 	media *description.Media
 	forma format.Format
 	out   *audioOut
-	auDur int64 // passthrough: ticks per access unit
+	auDur func(au []byte) int64 // passthrough: an access unit's duration in ticks
 
 	enc *audio.Transcoder // G.711 and LPCM; nil for passthrough
 	// RTP callback → transcoder worker: packets queue under mu, and wake
@@ -58,10 +59,12 @@ type pcmPacket struct {
 	data []byte
 }
 
+func aacDuration([]byte) int64 { return mpeg4audio.SamplesPerAccessUnit }
+
 // pickAudio chooses the first audio track camshare can record: AAC passes
-// through; G.711 and 16-bit mono LPCM are transcoded to AAC-LC. Anything
-// else is left out (Opus and MP3 are rare on IP cameras); skipped names
-// what was, for the caller's one warning.
+// and Opus pass through; G.711 and 16-bit mono LPCM are transcoded to
+// AAC-LC. Anything else is left out (MP3 is rare on IP cameras); skipped
+// names what was, for the caller's one warning.
 func pickAudio(desc *description.Session, log *slog.Logger) (src *audioSource, skipped []string, err error) {
 	for _, m := range desc.Medias {
 		if m.Type != description.MediaTypeAudio || m.IsBackChannel {
@@ -85,9 +88,15 @@ func audioFor(m *description.Media, f format.Format, log *slog.Logger) (*audioSo
 		if f.Config == nil || f.Config.SampleRate == 0 {
 			return nil, "AAC without configuration", nil
 		}
-		return &audioSource{media: m, forma: f, log: log, auDur: mpeg4audio.SamplesPerAccessUnit, out: &audioOut{
+		return &audioSource{media: m, forma: f, log: log, auDur: aacDuration, out: &audioOut{
 			rate:  f.Config.SampleRate,
 			codec: &fmp4.CodecMPEG4Audio{Config: *f.Config},
+		}}, "", nil
+	case *format.Opus:
+		// Copied as it is: Opus in MP4 plays in Chromium and Firefox.
+		return &audioSource{media: m, forma: f, log: log, auDur: opus.PacketDuration2, out: &audioOut{
+			rate:  f.ClockRate(),
+			codec: &fmp4.CodecOpus{ChannelCount: max(1, f.ChannelCount)},
 		}}, "", nil
 	case *format.G711:
 		if f.ChannelCount > 1 || f.ClockRate() != 8000 {
@@ -140,7 +149,7 @@ func (a *audioSource) attach(c *gortsplib.Client, units chan<- unit) error {
 		if err != nil {
 			return
 		}
-		for i, p := range payloads {
+		for _, p := range payloads {
 			if len(p) == 0 {
 				continue
 			}
@@ -148,7 +157,9 @@ func (a *audioSource) attach(c *gortsplib.Client, units chan<- unit) error {
 				a.enqueue(pcmPacket{pts: pts, data: p})
 				continue
 			}
-			units <- unit{audio: true, pts: pts + int64(i)*a.auDur, data: p, dur: a.auDur}
+			d := a.auDur(p)
+			units <- unit{audio: true, pts: pts, data: p, dur: d}
+			pts += d
 		}
 	})
 	if a.enc != nil {
@@ -176,6 +187,12 @@ func unpacker(f format.Format) (func(*rtp.Packet) ([][]byte, error), error) {
 		}
 		return func(p *rtp.Packet) ([][]byte, error) { return one(dec.Decode(p)) }, nil
 	case *format.LPCM:
+		dec, err := f.CreateDecoder()
+		if err != nil {
+			return nil, err
+		}
+		return func(p *rtp.Packet) ([][]byte, error) { return one(dec.Decode(p)) }, nil
+	case *format.Opus:
 		dec, err := f.CreateDecoder()
 		if err != nil {
 			return nil, err
