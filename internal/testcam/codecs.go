@@ -9,6 +9,7 @@ import (
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/opus"
 	"github.com/pion/rtp"
 )
 
@@ -122,6 +123,95 @@ func g711Track(buf []byte, mulaw bool) (*track, error) {
 			return func(d [][]byte) ([]*rtp.Packet, error) { return e.Encode(d[0]) }, nil
 		},
 	}, nil
+}
+
+// l16Track cuts raw 16 kHz mono big-endian 16-bit LPCM (RTP L16) into
+// 40 ms packets.
+func l16Track(buf []byte) (*track, error) {
+	f := &format.LPCM{PayloadTyp: 98, BitDepth: 16, SampleRate: l16Rate, ChannelCount: 1}
+	var s []sample
+	for i := 0; i+2*l16Packet <= len(buf); i += 2 * l16Packet {
+		s = append(s, sample{pts: int64(i / 2), data: [][]byte{buf[i : i+2*l16Packet]}})
+	}
+	return &track{
+		media:     &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{f}},
+		clockRate: l16Rate,
+		samples:   s,
+		loopTicks: int64(len(s)) * l16Packet,
+		encoder: func() (encodeFunc, error) {
+			e, err := f.CreateEncoder()
+			if err != nil {
+				return nil, err
+			}
+			return func(d [][]byte) ([]*rtp.Packet, error) { return e.Encode(d[0]) }, nil
+		},
+	}, nil
+}
+
+// opusTrack sends the packets of an Ogg Opus file, one per RTP packet
+// (RFC 7587: 48 kHz clock).
+func opusTrack(buf []byte) (*track, error) {
+	pkts, err := oggPackets(buf)
+	if err != nil {
+		return nil, err
+	}
+	if len(pkts) < 3 || !bytes.HasPrefix(pkts[0], []byte("OpusHead")) {
+		return nil, fmt.Errorf("not Ogg Opus")
+	}
+	f := &format.Opus{PayloadTyp: 111, ChannelCount: int(pkts[0][9])}
+	var s []sample
+	pts := int64(0)
+	for _, p := range pkts[2:] { // after OpusHead and OpusTags
+		s = append(s, sample{pts: pts, data: [][]byte{p}})
+		pts += opus.PacketDuration2(p)
+	}
+	return &track{
+		media:     &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{f}},
+		clockRate: 48000,
+		samples:   s,
+		loopTicks: pts,
+		encoder: func() (encodeFunc, error) {
+			e, err := f.CreateEncoder()
+			if err != nil {
+				return nil, err
+			}
+			return func(d [][]byte) ([]*rtp.Packet, error) {
+				p, err := e.Encode(d[0])
+				return []*rtp.Packet{p}, err
+			}, nil
+		},
+	}, nil
+}
+
+// oggPackets reassembles the packets of an Ogg stream (RFC 3533: pages of
+// lacing values; a value below 255 ends a packet).
+func oggPackets(buf []byte) ([][]byte, error) {
+	var pkts [][]byte
+	var cur []byte
+	for len(buf) > 0 {
+		if len(buf) < 27 || string(buf[:4]) != "OggS" {
+			return nil, fmt.Errorf("bad Ogg page")
+		}
+		nseg := int(buf[26])
+		if len(buf) < 27+nseg {
+			return nil, fmt.Errorf("truncated Ogg page")
+		}
+		lacing := buf[27 : 27+nseg]
+		data := buf[27+nseg:]
+		for _, l := range lacing {
+			if len(data) < int(l) {
+				return nil, fmt.Errorf("truncated Ogg page")
+			}
+			cur = append(cur, data[:l]...)
+			data = data[l:]
+			if l < 255 {
+				pkts = append(pkts, cur)
+				cur = nil
+			}
+		}
+		buf = data
+	}
+	return pkts, nil
 }
 
 // aacTrack sends one ADTS access unit (64 ms at 16 kHz) per RTP packet
