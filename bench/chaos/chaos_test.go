@@ -54,16 +54,17 @@ func envInt(name string, def int) int {
 
 // rig is everything the run needs: cameras, remote, the disk, camshare.
 type rig struct {
-	t      *testing.T
-	work   string // temp folder: binary, config, logs
-	disk   string // tmpfs mount point
-	rec    string // disk/rec: camshare's dir
-	config string
-	cams   [cameras]*testcam.Camera
-	s3     *rclonetest.Server
-	run    *exec.Cmd
-	runs   int // camshare processes started
-	done   chan struct{}
+	t       *testing.T
+	work    string // temp folder: binary, config, logs
+	disk    string // tmpfs mount point
+	rec     string // disk/rec: camshare's dir
+	config  string
+	cams    [cameras]*testcam.Camera
+	s3      *rclonetest.Server
+	run     *exec.Cmd
+	runs    int               // camshare processes started
+	started map[int]time.Time // when each was (exec), by number
+	done    chan struct{}
 }
 
 // beCamshare makes this test binary camshare itself (TestMain): the child
@@ -99,7 +100,7 @@ func TestChaos(t *testing.T) {
 }
 
 func newRig(t *testing.T) *rig {
-	r := &rig{t: t, work: t.TempDir()}
+	r := &rig{t: t, work: t.TempDir(), started: map[int]time.Time{}}
 	r.disk = filepath.Join(r.work, "disk")
 	r.rec = filepath.Join(r.disk, "rec")
 	if err := os.Mkdir(r.disk, 0o755); err != nil {
@@ -177,6 +178,7 @@ func (r *rig) start() {
 		r.t.Fatal(err)
 	}
 	cmd.Stdout, cmd.Stderr = out, out
+	r.started[r.runs] = wallNow()
 	if err := cmd.Start(); err != nil {
 		r.t.Fatal(err)
 	}

@@ -39,6 +39,7 @@ func chosen() []kind {
 type fault struct {
 	kind     kind
 	cam      int // camera faults: which one
+	run      int // kill -9: the camshare process started after it
 	from, to time.Time
 }
 
@@ -118,6 +119,7 @@ func (tl *timeline) inject(k kind) {
 		r.kill()
 		time.Sleep(time.Second)
 		r.start()
+		f.run = r.runs
 	case diskFull:
 		tl.fillDisk(tl.between(6*time.Second, 9*time.Second))
 	}
