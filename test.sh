@@ -15,6 +15,7 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v firefox-esr >/dev/null || need+=(firefox-esr)
 command -v WebKitWebDriver >/dev/null || need+=(webkit2gtk-driver)
 command -v Xvfb >/dev/null || need+=(xvfb)
+command -v pulseaudio >/dev/null || need+=(pulseaudio)
 for p in gstreamer1.0-libav gstreamer1.0-plugins-good gstreamer1.0-plugins-bad espeak-ng; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || need+=("$p")
 done

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/rclone/rclone/fs/fspath"
 	"github.com/spf13/cobra"
 
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/units"
@@ -27,6 +29,7 @@ type shareFlags struct {
 	out, title                   string
 	asJSON, qr, page, list       bool
 	revoke                       string
+	keyFile                      string
 }
 
 func newShareCmd(g *globals) *cobra.Command {
@@ -47,9 +50,17 @@ An empty selection is an error: nothing is uploaded, no bucket is created.
 Links need a backend that makes them: S3-compatible stores (presigned URLs, at
 most 7 days; the page renders and plays there), B2, Drive, pCloud, Mega, Box,
 Dropbox, OneDrive (their links open the provider's viewer: fine to send, but
---page is refused there). Local folders, SFTP, WebDAV, FTP and SMB have no links; a
-crypt remote's links point at ciphertext. --page on a local folder writes a page
-with relative links to open from disk.`,
+--page is refused there). Local folders, SFTP, WebDAV, FTP and SMB have no links.
+--page on a local folder writes a page with relative links to open from disk.
+
+An encrypted archive (encrypt: true; the archive key on this device, or
+--key-file): --page makes a page that decrypts in the browser. Its link ends in
+#k=… (the share's own key, never sent to a server): send the whole link. Nothing
+on the remote is readable without it, the link does not expire, --revoke ends
+it. The bucket must serve the folder without a signature (public-read or a
+bucket policy, see docs/encryption.md); S3-compatible stores and local folders
+can. On an rclone crypt remote share explains why it makes nothing there (a
+browser can't read rclone's format) and what to use instead: encrypt: true.`,
 		Example: `  camshare share s3:bucket/cam --last 2h
   camshare share s3:bucket/cam --date 20240323 --json
   camshare share s3:bucket --camera garden --from "yesterday 18:00" --to 21:00
@@ -77,6 +88,7 @@ with relative links to open from disk.`,
 	f.StringVar(&sf.revoke, "revoke", "", "delete the page with this ID (see --list): its link stops working")
 	f.StringVar(&sf.out, "out", "", "write the page to this local file instead of uploading it (implies --page)")
 	f.StringVar(&sf.title, "title", "", "page title (default: the camera or folder name)")
+	f.StringVar(&sf.keyFile, "key-file", "", "archive key of an encrypted archive (default: key_file in camshare's config, else archive.key next to it; used when it exists)")
 	sf.names = addSchemeFlags(f, true)
 	sf.ro.AddFlags(f)
 	return c
@@ -120,10 +132,13 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 		return err
 	}
 	stdout, stderr := c.OutOrStdout(), c.ErrOrStderr()
+	if o.Seal, err = shareKey(g, sf.keyFile); err != nil {
+		return err
+	}
 
 	switch {
 	case sf.list:
-		return listPages(ctx, o.Dest, stdout)
+		return listPages(ctx, o.Dest, o.Seal, stdout)
 	case sf.revoke != "":
 		if err := share.Revoke(ctx, o.Dest, sf.revoke); err != nil {
 			return fmt.Errorf("share --revoke %s: %w", sf.revoke, err)
@@ -230,6 +245,9 @@ func publishPage(ctx context.Context, o share.Options, sf *shareFlags, stdout, s
 		live = "live: ship and run add new footage"
 	}
 	until := "its link does not expire"
+	if o.Seal != nil {
+		until = "encrypted: the key is in the link after #, so send the whole link; it works until share --revoke " + p.ID
+	}
 	if !p.Expires.IsZero() {
 		until = "it works until " + p.Expires.Local().Format("Mon 2 Jan 2006 15:04 MST (-07:00)")
 	}
@@ -247,8 +265,8 @@ func warn(stderr io.Writer, ws []string) {
 }
 
 // listPages is --list: one line per page, newest first.
-func listPages(ctx context.Context, f fs.Fs, w io.Writer) error {
-	pages, err := share.List(ctx, f)
+func listPages(ctx context.Context, f fs.Fs, a *keys.Archive, w io.Writer) error {
+	pages, err := share.List(ctx, f, a)
 	if err != nil {
 		return fmt.Errorf("share --list: %w", err)
 	}
@@ -275,4 +293,24 @@ func listPages(ctx context.Context, f fs.Fs, w io.Writer) error {
 		fmt.Fprintf(w, "%s  %s  %s, %s, %d segments, %s%s\n", p.ID, p.Created.Local().Format("2006-01-02 15:04"), live, p.Selection, p.Segments, until, owner)
 	}
 	return nil
+}
+
+// shareKey is the archive key share seals pages with: --key-file's (which
+// must exist), else the config's when this device has one (an archive is
+// encrypted where its key is); nil for a plain archive.
+func shareKey(g *globals, keyFile string) (*keys.Archive, error) {
+	kf := keyFlags{keyFile: keyFile}
+	path, err := kf.path(g)
+	if err != nil {
+		if keyFile == "" {
+			return nil, nil // no readable config: no key here (sealed footage is then refused by share)
+		}
+		return nil, err
+	}
+	if keyFile == "" {
+		if _, err := os.Stat(path); err != nil {
+			return nil, nil
+		}
+	}
+	return keys.Load(path)
 }

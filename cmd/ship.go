@@ -52,6 +52,7 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 	f.StringVar(&so.dir, "dir", "", "local folder the recorder writes to")
 	f.StringVar(&so.to, "to", "", "rclone remote and folder, REMOTE:FOLDER")
 	f.BoolVar(&o.Once, "once", false, "ship what is there and exit (for cron); exit 1 if anything failed")
+	f.BoolVar(&o.Live, "live", false, "near-live view: while a share page watches, upload the segment being recorded in 2 s parts (S3 remotes; while nobody watches: one HEAD every 5 s)")
 	f.Var(units.SizeVar(&o.MaxLocal), "max-local", "most bytes to keep waiting locally; oldest deleted beyond (e.g. 20GB)")
 	f.Var(units.SizeVar(&o.MinFree), "min-free", "keep at least this much disk free; oldest waiting deleted below (e.g. 1GB)")
 	f.Var(units.DurationVar(&o.Rescan), "rescan", "rescan the folder this often (catches missed file events)")
@@ -103,7 +104,7 @@ func runShip(ctx context.Context, g *globals, so *shipOptions) error {
 	var pages *share.Keeper
 	if so.withPages {
 		// Every live page of the folder follows the uploads (share's rules).
-		pages = &share.Keeper{Dest: dest, Scheme: o.Scheme, Log: o.Log}
+		pages = &share.Keeper{Dest: dest, Scheme: o.Scheme, Log: o.Log, Seal: src.Encrypt}
 		o.OnShipped = func(_ context.Context, s ship.Shipped) {
 			pages.Note(archive.Segment{Path: s.Remote, Start: s.Start, Size: s.Size})
 		}

@@ -70,7 +70,29 @@ func (e *PageRefusedError) Error() string {
 		e.Remote, e.Provider, e.Provider)
 }
 
+// cryptWhy is what share says on an rclone crypt remote.
+const cryptWhy = "its files are encrypted in rclone's own format, which no browser can open, so share makes neither links nor a page there " +
+	"(camshare would have to upload decrypted copies, which is what encryption is meant to prevent). " +
+	"camshare's own encryption keeps the cloud just as blind and its page plays in the browser: " +
+	"ship to the S3-compatible remote below the crypt (or any S3-compatible one) with encrypt: true (ship --encrypt) and share from there"
+
 const useInstead = "use an S3-compatible remote (AWS S3, Cloudflare R2, Backblaze B2, Wasabi, MinIO) for links and the page, or Drive/pCloud/Mega for links"
+
+// SealedPageError is an encrypted archive's page on a backend that can't
+// serve it: its page and footage must be plain files at a web address.
+type SealedPageError struct {
+	Remote, Backend string
+}
+
+func (e *SealedPageError) Error() string {
+	return fmt.Sprintf("%s (%s): the page of an encrypted archive reads its recordings from plain web addresses, which %s does not give; "+
+		"what works: an S3-compatible bucket (AWS S3, Cloudflare R2, Backblaze B2, Wasabi, MinIO, Ceph) that serves the folder without a signature "+
+		"(public-read, see docs/encryption.md), or a local folder opened from disk", e.Remote, e.Backend, e.Backend)
+}
+
+// sealedBackends can serve an encrypted archive's page: every file at a
+// plain address under the same origin, read without a signature.
+var sealedBackends = map[string]bool{"s3": true, "local": true}
 
 // backend is the link maker for one remote: its name and rules.
 type backend struct {
@@ -82,11 +104,11 @@ type backend struct {
 // openBackend refuses remotes whose links would not work for family: no
 // PublicLink at all, or crypt anywhere in the chain (its links point at
 // ciphertext); with page set, also those whose links open a viewer.
-func openBackend(f fs.Fs, page bool) (*backend, error) {
+func openBackend(f fs.Fs, page, sealed bool) (*backend, error) {
 	remote := fs.ConfigString(f)
 	for cur := f; cur != nil; {
 		if backendName(cur) == "crypt" {
-			return nil, &NoLinksError{remote, "crypt", "a crypt remote's links point at the encrypted files, which no browser can play; " + useInstead + " (ship an unencrypted copy there)"}
+			return nil, &NoLinksError{remote, "crypt", cryptWhy}
 		}
 		unwrap := cur.Features().UnWrap
 		if unwrap == nil {
@@ -96,6 +118,12 @@ func openBackend(f fs.Fs, page bool) (*backend, error) {
 	}
 	b := &backend{f: f, name: backendName(f)}
 	b.policy = policies[b.name]
+	if sealed {
+		if !sealedBackends[b.name] {
+			return nil, &SealedPageError{remote, b.name}
+		}
+		return b, nil
+	}
 	if page && b.policy.viewerLink != "" {
 		return nil, &PageRefusedError{remote, b.policy.viewerLink}
 	}

@@ -44,5 +44,16 @@
 //	local                          none                       relative links, open from disk
 //	sftp, webdav, ftp, smb,        none                       —
 //	  azureblob, gcs, swift
-//	crypt (over anything)          refused: ciphertext        —
+//	crypt (over anything)          refused, saying why and what to use instead (encrypt: true)
+//
+// # Encrypted archives
+//
+// With Options.Seal (the archive key; encrypt: true) a share is sealed
+// (seal.go): page code only in index.html, the index sealed with the
+// share's own link key (in the link's #k=…), the record sealed with the
+// archive key, footage linked relatively and read unsigned (public-read
+// ciphertext), so the link lasts until --revoke. Only S3-compatible
+// stores and local folders can serve such a page (SealedPageError
+// otherwise). Opened from disk, footage is also copied as scripts
+// (scriptcopy.go).
 package share

@@ -49,7 +49,7 @@ func clip(t *testing.T) []byte {
 	return clipData
 }
 
-func utcScheme(t *testing.T) *layout.Scheme {
+func utcScheme(t testing.TB) *layout.Scheme {
 	t.Helper()
 	s, err := layout.New(layout.DefaultName, layout.DefaultDir, true)
 	if err != nil {
@@ -59,7 +59,7 @@ func utcScheme(t *testing.T) *layout.Scheme {
 }
 
 // upload places a segment starting at `at` where ship would: through layout.
-func upload(t *testing.T, ctx context.Context, f fs.Fs, s *layout.Scheme, at time.Time, data []byte) string {
+func upload(t testing.TB, ctx context.Context, f fs.Fs, s *layout.Scheme, at time.Time, data []byte) string {
 	t.Helper()
 	p, err := s.RemotePath(s.Name(at))
 	if err != nil {

@@ -42,8 +42,11 @@ type record struct {
 	// PageExpires is when the page's own link stops working (zero: never).
 	PageExpires time.Time          `json:"page_expires"`
 	PageURL     string             `json:"page_url,omitempty"` // the link handed out (run shows it in status)
+	LinkKey     string             `json:"link_key,omitempty"` // encrypted archive: the key the index is sealed with, also in the link's #k=
 	Segments    []Link             `json:"segments"`
 	Docs        map[string]docLink `json:"docs"` // the documents the page fetches, by name
+
+	locked bool // sealed, read without the archive key: only its ID is known
 }
 
 // docLink is one uploaded document: its content hash (unchanged ones are
@@ -101,6 +104,7 @@ type pageSeg struct {
 	URL    string `json:"url"`
 	Size   int64  `json:"size"`
 	Offset int    `json:"off"`
+	Key    string `json:"key,omitempty"` // encrypted archive: the file key (the document itself is sealed)
 }
 
 // pageDay is one day of footage in latest.json; its segments are in the
@@ -134,7 +138,7 @@ type index struct {
 
 func toPageSeg(l Link) pageSeg {
 	_, off := l.Start.Zone()
-	s := pageSeg{MS: l.Start.UnixMilli(), Path: l.Path, URL: l.URL, Size: l.Size, Offset: off}
+	s := pageSeg{MS: l.Start.UnixMilli(), Path: l.Path, URL: l.URL, Size: l.Size, Offset: off, Key: l.FileKey}
 	if !l.End.IsZero() {
 		s.EndMS = l.End.UnixMilli()
 	}

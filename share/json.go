@@ -14,12 +14,13 @@ type linkJSON struct {
 	Path    string  `json:"path"`
 	Size    int64   `json:"size"`
 	URL     string  `json:"url"`
-	Expires *string `json:"expires"` // null: the link does not expire (or the backend won't say)
+	Expires *string `json:"expires"`            // null: the link does not expire (or the backend won't say)
+	Key     string  `json:"file_key,omitempty"` // encrypted archive: in share.json, which is sealed
 }
 
 // MarshalJSON writes a Link without HTML escaping: a URL keeps its & (not \u0026).
 func (l Link) MarshalJSON() ([]byte, error) {
-	j := linkJSON{Start: l.Start.Format(time.RFC3339), Path: l.Path, Size: l.Size, URL: l.URL}
+	j := linkJSON{Start: l.Start.Format(time.RFC3339), Path: l.Path, Size: l.Size, URL: l.URL, Key: l.FileKey}
 	if !l.End.IsZero() {
 		end := l.End.Format(time.RFC3339)
 		j.End = &end
@@ -50,6 +51,6 @@ func (l *Link) UnmarshalJSON(b []byte) error {
 		t, _ := time.Parse(time.RFC3339, *s)
 		return t
 	}
-	*l = Link{Start: parse(&j.Start), End: parse(j.End), Path: j.Path, Size: j.Size, URL: j.URL, Expires: parse(j.Expires)}
+	*l = Link{Start: parse(&j.Start), End: parse(j.End), Path: j.Path, Size: j.Size, URL: j.URL, Expires: parse(j.Expires), FileKey: j.Key}
 	return nil
 }

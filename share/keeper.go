@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/rclone/rclone/fs"
 
 	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/layout"
 )
 
@@ -28,6 +30,7 @@ type Keeper struct {
 	Dest   fs.Fs
 	Scheme *layout.Scheme
 	Log    *slog.Logger
+	Seal   *keys.Archive // the archive key of an encrypted archive (its shares are sealed)
 	Relist time.Duration // 0 = DefaultRelist
 	// Own, when set, is the page this keeper owns (Owner must be set): made
 	// at the first footage, found again after a restart, renewed (a new
@@ -148,9 +151,10 @@ func (k *Keeper) check(ctx context.Context, err error) {
 	var noLinks *NoLinksError
 	var refused *PageRefusedError
 	var empty *EmptyError
+	var sealedPage *SealedPageError
 	switch {
 	case err == nil, ctx.Err() != nil, errors.As(err, &empty):
-	case errors.As(err, &noLinks), errors.As(err, &refused):
+	case errors.As(err, &noLinks), errors.As(err, &refused), errors.As(err, &sealedPage):
 		k.mu.Lock()
 		k.off = true
 		k.mu.Unlock()
@@ -164,13 +168,16 @@ func (k *Keeper) check(ctx context.Context, err error) {
 func (k *Keeper) refreshAll(ctx context.Context, added []archive.Segment) error {
 	publishMu.Lock()
 	defer publishMu.Unlock()
-	recs, err := records(ctx, k.Dest)
+	recs, err := records(ctx, k.Dest, k.Seal)
 	if err != nil {
 		return err
 	}
 	var first error
 	for _, r := range recs {
-		o := r.options(Options{Dest: k.Dest, Scheme: k.Scheme, Log: k.Log, Now: k.Now})
+		if r.locked {
+			continue
+		}
+		o := r.options(Options{Dest: k.Dest, Scheme: k.Scheme, Log: k.Log, Now: k.Now, Seal: k.Seal})
 		if !o.live() && !r.endedAfter(r.Generated) {
 			continue // a selection that ended before the last refresh never changes
 		}
@@ -191,16 +198,16 @@ func (r *record) endedAfter(t time.Time) bool {
 // restart, and renews it when a quarter of its link's life is left.
 func (k *Keeper) keepOwn(ctx context.Context) error {
 	publishMu.Lock()
-	recs, err := records(ctx, k.Dest)
+	recs, err := records(ctx, k.Dest, k.Seal)
 	publishMu.Unlock()
 	if err != nil {
 		return err
 	}
 	o := *k.Own
-	o.Dest, o.Scheme, o.Log, o.Now = k.Dest, k.Scheme, k.Log, k.Now
+	o.Dest, o.Scheme, o.Log, o.Now, o.Seal = k.Dest, k.Scheme, k.Log, k.Now, k.Seal
 	var mine *record
 	for _, r := range recs {
-		if r.Owner == o.Owner && (mine == nil || r.Created.After(mine.Created)) {
+		if !r.locked && r.Owner == o.Owner && (mine == nil || r.Created.After(mine.Created)) {
 			mine = r
 		}
 	}
@@ -219,7 +226,7 @@ func (k *Keeper) keepOwn(ctx context.Context) error {
 	for _, w := range p.Warnings {
 		k.log().Warn("live page", "warning", w)
 	}
-	k.log().Info("live page", "url", p.URL, "works_until", p.Expires)
+	k.log().Info("live page", "url", withoutKey(p.URL), "works_until", p.Expires)
 	k.announce(p)
 	return nil
 }
@@ -234,4 +241,13 @@ func (k *Keeper) announce(p *Published) {
 	if k.OnPage != nil {
 		k.OnPage(p)
 	}
+}
+
+// withoutKey is a link fit for a log: an encrypted page's key (the
+// fragment) is left out; camshare status shows the whole link.
+func withoutKey(u string) string {
+	if i := strings.Index(u, "#k="); i >= 0 {
+		return u[:i] + "#k=… (the key: see camshare status)"
+	}
+	return u
 }

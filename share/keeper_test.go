@@ -61,7 +61,7 @@ func TestKeeperRenewsOwnPage(t *testing.T) {
 			t.Errorf("GET %.80s…: %d, want %d", url, resp.StatusCode, want)
 		}
 	}
-	if pages, _ := List(ctx, a.f); len(pages) != 1 {
+	if pages, _ := List(ctx, a.f, nil); len(pages) != 1 {
 		t.Errorf("renewal made %d shares, want the same one", len(pages))
 	}
 }

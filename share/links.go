@@ -2,6 +2,7 @@ package share
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/rclone/rclone/fs/operations"
 
 	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/redact"
 )
 
@@ -21,7 +23,11 @@ import (
 // outlive the next refresh (on Drive and friends every PublicLink is an API
 // round trip, on S3 a HEAD request).
 type linker struct {
-	b        *backend // nil: relative links (a page opened from disk)
+	b        *backend // nil: a page opened from disk
+	relative bool     // relative links: a page opened from disk, or an encrypted archive's (read without a signature)
+	seal     *keys.Archive
+	dest     fs.Fs // where segments are read (file keys)
+	scripts  bool  // an encrypted page opened from disk: sealed footage as scripts too (scriptcopy.go)
 	ask      time.Duration
 	expires  time.Time
 	now      time.Time
@@ -29,13 +35,20 @@ type linker struct {
 }
 
 func newLinker(o *Options, page bool) (*linker, error) {
-	l := &linker{now: o.now()}
+	l := &linker{now: o.now(), relative: o.Relative || o.Seal != nil, seal: o.Seal, dest: o.Dest, scripts: o.Relative && o.Seal != nil}
+	if o.Seal != nil && !page {
+		return nil, errors.New("the archive is encrypted: links to single recordings would open ciphertext; use --page, whose link carries the key")
+	}
 	if o.Relative {
 		return l, nil
 	}
-	b, err := openBackend(o.Dest, page)
+	b, err := openBackend(o.Dest, page, o.Seal != nil)
 	if err != nil {
 		return nil, err
+	}
+	if l.relative { // public, unsigned: no expiry
+		l.b = b
+		return l, nil
 	}
 	var warning string
 	l.b = b
@@ -49,7 +62,7 @@ func newLinker(o *Options, page bool) (*linker, error) {
 // link is the link of one file relative to the archive root; from is the
 // folder a relative link starts in (the share's own).
 func (l *linker) link(ctx context.Context, remote, from string, old *Link) (string, time.Time, error) {
-	if l.b == nil {
+	if l.relative {
 		return relativeURL(from, remote), time.Time{}, nil
 	}
 	if old != nil && old.URL != "" && stillGood(old.Expires, l.expires, l.now) {
@@ -76,9 +89,29 @@ func (l *linker) footage(ctx context.Context, segs []archive.Segment, from strin
 		if k.URL, k.Expires, err = l.link(ctx, s.Path, from, old); err != nil {
 			return nil, err
 		}
+		if k.FileKey, err = l.fileKey(ctx, s, old); err != nil {
+			return nil, err
+		}
+		if l.scripts && k.FileKey != "" {
+			if k.URL, err = l.scriptCopy(ctx, s, from, old); err != nil {
+				return nil, err
+			}
+		}
 		links = append(links, k)
 	}
 	return links, nil
+}
+
+// fileKey is an encrypted archive's segment key, kept from the last index
+// while the segment is the same size (a re-upload is sealed anew).
+func (l *linker) fileKey(ctx context.Context, s archive.Segment, old *Link) (string, error) {
+	if l.seal == nil {
+		return "", nil
+	}
+	if old != nil && old.FileKey != "" && old.Size == s.Size {
+		return old.FileKey, nil
+	}
+	return fileKey(ctx, l.dest, s.Path, l.seal)
 }
 
 // stillGood keeps an old link while it has at least half the lifetime a new

@@ -7,6 +7,7 @@ import (
 	"github.com/rclone/rclone/fs"
 
 	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/layout"
 )
 
@@ -33,7 +34,11 @@ type Options struct {
 	Camera   string        // the camera's name, for downloaded file names; "" = Title
 	Relative bool          // local-folder remote: relative links (the page is opened from disk)
 	Out      string        // Publish: write the page to this local file instead of uploading it
-	Poll     time.Duration // how often a live page asks for news; 0 = DefaultPoll
+	// Seal is the archive key of an encrypted archive (encrypt: true): the
+	// page decrypts in the browser with the key in its link's fragment,
+	// nothing else on the remote is readable (seal.go).
+	Seal *keys.Archive
+	Poll time.Duration // how often a live page asks for news; 0 = DefaultPoll
 	// ID, for Publish: rewrite this share (renewal, the demo) instead of
 	// making a new one. Owner marks a share a program keeps (e.g. "run"), so
 	// it finds its own page again after a restart.
@@ -54,6 +59,7 @@ type Link struct {
 	Size    int64
 	URL     string
 	Expires time.Time // zero when the backend ignores expiry (the link lasts until unshared)
+	FileKey string    // encrypted archive: the segment's file key (base64url), only ever in sealed documents
 }
 
 func (o *Options) scheme() *layout.Scheme {

@@ -10,6 +10,8 @@ import (
 
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/operations"
+
+	"github.com/camshare/camshare/internal/testkit/browsertest"
 )
 
 // oldIndexSegment is one segment in the index the page polled before
@@ -55,7 +57,7 @@ func TestPageBytesPerHour(t *testing.T) {
 		t.Fatalf("%d segments selected", p.Segments)
 	}
 	// The old index, as the old page fetched it, beside the new documents.
-	r, err := readRecord(ctx, a.f, p.ID)
+	r, err := readRecord(ctx, a.f, p.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +75,7 @@ func TestPageBytesPerHour(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	b := open(t, ctx, p.URL)
+	b := open(t, ctx, browsertest.Chromium, p.URL)
 	if err := b.Eval(ctx, `performance.setResourceTimingBufferSize(100000)`, nil); err != nil {
 		t.Fatal(err)
 	}

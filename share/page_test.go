@@ -34,6 +34,7 @@ type pageState struct {
 	Status     string   `json:"status"`
 	Age        string   `json:"age"`
 	Expiry     string   `json:"expiry"`
+	Damaged    []string `json:"damaged"`
 }
 
 const stateJS = `Object.assign(camshare.state(), {time: document.getElementById("video").currentTime,
@@ -49,7 +50,18 @@ type archiveS3 struct {
 
 func newArchiveS3(t *testing.T, ctx context.Context) *archiveS3 {
 	t.Helper()
-	srv := rclonetest.S3(t)
+	return archiveOn(t, ctx, rclonetest.S3(t))
+}
+
+// newPublicS3 is an archive in a bucket that serves its objects unsigned
+// (public-read), as an encrypted archive's page needs.
+func newPublicS3(t testing.TB, ctx context.Context) *archiveS3 {
+	t.Helper()
+	return archiveOn(t, ctx, rclonetest.PublicS3(t))
+}
+
+func archiveOn(t testing.TB, ctx context.Context, srv *rclonetest.Server) *archiveS3 {
+	t.Helper()
 	f, err := remote.Open(ctx, srv.Remote+"/garden")
 	if err != nil {
 		t.Fatal(err)
@@ -68,17 +80,20 @@ func (a *archiveS3) add(t *testing.T, ctx context.Context, at ...time.Time) []ar
 	return out
 }
 
-func open(t *testing.T, ctx context.Context, url string) *browsertest.Browser {
+// open opens url at phone size in engine e; the page closes when the test ends.
+func open(t *testing.T, ctx context.Context, e browsertest.Engine, url string) *browsertest.Page {
 	t.Helper()
-	b, err := browsertest.Start(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(b.Close)
-	return b
+	return browsertest.Open(ctx, t, e, url, browsertest.Options{Viewport: browsertest.Phone})
 }
 
-func state(t *testing.T, ctx context.Context, b *browsertest.Browser) pageState {
+// everyEngine runs test once per browser engine the page must work in.
+func everyEngine(t *testing.T, test func(t *testing.T, e browsertest.Engine)) {
+	for _, e := range browsertest.Engines() {
+		t.Run(string(e), func(t *testing.T) { test(t, e) })
+	}
+}
+
+func state(t *testing.T, ctx context.Context, b *browsertest.Page) pageState {
 	t.Helper()
 	var st pageState
 	if err := b.Eval(ctx, stateJS, &st); err != nil {
@@ -87,7 +102,7 @@ func state(t *testing.T, ctx context.Context, b *browsertest.Browser) pageState 
 	return st
 }
 
-func waitPlaying(t *testing.T, ctx context.Context, b *browsertest.Browser, path string) {
+func waitPlaying(t *testing.T, ctx context.Context, b *browsertest.Page, path string) {
 	t.Helper()
 	cond := `(() => { const s = ` + stateJS + `; return s.current === ` + jsString(path) + ` && s.time > 0.3; })()`
 	if err := b.WaitFor(ctx, cond, stateJS); err != nil {
@@ -95,21 +110,31 @@ func waitPlaying(t *testing.T, ctx context.Context, b *browsertest.Browser, path
 	}
 }
 
-func shot(t *testing.T, ctx context.Context, b *browsertest.Browser, name string, w, h int) {
+// shot saves a screenshot of the page at size v, named after the engine.
+func shot(t *testing.T, ctx context.Context, b *browsertest.Page, name string, v browsertest.Viewport) {
 	t.Helper()
-	if _, err := b.CDP(ctx, "Emulation.setDeviceMetricsOverride", map[string]any{"width": w, "height": h, "deviceScaleFactor": 1, "mobile": w < 600}); err != nil {
+	if err := b.SetViewport(ctx, v); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	time.Sleep(500 * time.Millisecond) // the page lays itself out again (ruler labels)
 	dir := os.Getenv("CAMSHARE_SHOTS")
 	if dir == "" {
 		dir = t.ArtifactDir()
 	}
-	p := filepath.Join(dir, name)
+	p := filepath.Join(dir, string(b.Engine)+"-"+name)
 	if err := b.Screenshot(ctx, p); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot %s", p)
+}
+
+// waitSound waits until the engine has decoded the video's sound (Firefox
+// here has no audio device, but decodes: mozHasAudio).
+func waitSound(t *testing.T, ctx context.Context, b *browsertest.Page) {
+	t.Helper()
+	if err := b.WaitFor(ctx, b.Engine.AudioDecodedJS(`document.getElementById("video")`), stateJS); err != nil {
+		t.Errorf("no sound decoded: %v", err)
+	}
 }
 
 func minutes(now time.Time, ago ...int) []time.Time {
@@ -124,49 +149,48 @@ func minutes(now time.Time, ago ...int) []time.Time {
 // newest footage (not at what was newest when written), says how old it
 // is, and "Jump to latest" comes back to it.
 func TestPageStartsAtNewest(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	a := newArchiveS3(t, ctx)
-	now := time.Now().UTC().Truncate(time.Second)
-	a.add(t, ctx, minutes(now, 24, 23, 22, 21)...)
-	p, err := Publish(ctx, Options{Dest: a.f, Scheme: a.s, Window: time.Hour, Title: "Garden", Camera: "garden", Poll: time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	checkContentType(t, p.URL, "text/html")
-	// 20 minutes of footage shipped after the page was written; ship's keeper adds it.
-	later := a.add(t, ctx, minutes(now, 3, 2, 1)...)
-	k := &Keeper{Dest: a.f, Scheme: a.s}
-	k.Flush(ctx)
+	everyEngine(t, func(t *testing.T, e browsertest.Engine) {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		a := newArchiveS3(t, ctx)
+		now := time.Now().UTC().Truncate(time.Second)
+		a.add(t, ctx, minutes(now, 24, 23, 22, 21)...)
+		p, err := Publish(ctx, Options{Dest: a.f, Scheme: a.s, Window: time.Hour, Title: "Garden", Camera: "garden", Poll: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkContentType(t, p.URL, "text/html")
+		// 20 minutes of footage shipped after the page was written; ship's keeper adds it.
+		later := a.add(t, ctx, minutes(now, 3, 2, 1)...)
+		k := &Keeper{Dest: a.f, Scheme: a.s}
+		k.Flush(ctx)
 
-	b := open(t, ctx, p.URL)
-	newest := later[2].Path
-	waitPlaying(t, ctx, b, newest)
-	st := state(t, ctx, b)
-	if st.Played[0] != newest {
-		t.Fatalf("the page started at %s, not the newest %s", st.Played[0], newest)
-	}
-	if !st.Live || !strings.Contains(st.Age, "Latest footage:") || !strings.Contains(st.Age, "minute") {
-		t.Errorf("age %q live %v", st.Age, st.Live)
-	}
-	var audio int
-	if err := b.Eval(ctx, `document.getElementById("video").webkitAudioDecodedByteCount`, &audio); err != nil || audio <= 0 {
-		t.Errorf("no sound decoded (%d bytes): %v", audio, err)
-	}
-	if err := b.Eval(ctx, `document.getElementById("prev").click()`, nil); err != nil {
-		t.Fatal(err)
-	}
-	waitPlaying(t, ctx, b, later[1].Path)
-	if err := b.Eval(ctx, `document.getElementById("latest").click()`, nil); err != nil {
-		t.Fatal(err)
-	}
-	waitPlaying(t, ctx, b, newest)
-	shot(t, ctx, b, "page-phone.png", 412, 915)
-	shot(t, ctx, b, "page-desktop.png", 1280, 800)
-	var width float64
-	if err := b.Eval(ctx, `document.querySelector("main").getBoundingClientRect().width`, &width); err != nil || width > 960 {
-		t.Errorf("page %v px wide on a 1280 px screen, want at most 960 (%v)", width, err)
-	}
+		b := open(t, ctx, e, p.URL)
+		newest := later[2].Path
+		waitPlaying(t, ctx, b, newest)
+		st := state(t, ctx, b)
+		if st.Played[0] != newest {
+			t.Fatalf("the page started at %s, not the newest %s", st.Played[0], newest)
+		}
+		if !st.Live || !strings.Contains(st.Age, "Latest footage:") || !strings.Contains(st.Age, "minute") {
+			t.Errorf("age %q live %v", st.Age, st.Live)
+		}
+		waitSound(t, ctx, b)
+		if err := b.Eval(ctx, `document.getElementById("prev").click()`, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitPlaying(t, ctx, b, later[1].Path)
+		if err := b.Eval(ctx, `document.getElementById("latest").click()`, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitPlaying(t, ctx, b, newest)
+		shot(t, ctx, b, "page-phone.png", browsertest.Phone)
+		shot(t, ctx, b, "page-desktop.png", browsertest.Desktop)
+		var width float64
+		if err := b.Eval(ctx, `document.querySelector("main").getBoundingClientRect().width`, &width); err != nil || width > 960 {
+			t.Errorf("page %v px wide on a 1280 px screen, want at most 960 (%v)", width, err)
+		}
+	})
 }
 
 func checkContentType(t *testing.T, url, want string) {

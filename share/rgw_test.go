@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/seal"
+	"github.com/camshare/camshare/internal/testkit/browsertest"
 	"github.com/camshare/camshare/internal/testkit/rgw"
 )
 
@@ -71,7 +73,7 @@ func TestPrivateShareOnRGWPlaysThroughPresignedLinks(t *testing.T) {
 	if code != http.StatusOK || !strings.HasPrefix(ct, "text/html") {
 		t.Fatalf("presigned page link: %d %q, want 200 text/html", code, ct)
 	}
-	r, err := readRecord(ctx, a.f, p.ID)
+	r, err := readRecord(ctx, a.f, p.ID, nil)
 	if err != nil || r == nil {
 		t.Fatalf("record: %v", err)
 	}
@@ -84,20 +86,20 @@ func TestPrivateShareOnRGWPlaysThroughPresignedLinks(t *testing.T) {
 			t.Errorf("unsigned GET of %s: %d, want 403", withoutQuery(u), code)
 		}
 	}
-	b := open(t, ctx, p.URL)
+	b := open(t, ctx, browsertest.Chromium, p.URL)
 	waitPlaying(t, ctx, b, segs[1].Path)
 }
 
 // With acl=public-read (how docs/encryption.md sets up a link that lasts
 // on Ceph) the page and its index are served without a signature, as
-// pages; the share's record, camshare's own bookkeeping in plain JSON
+// pages, and the page plays opened that way; the share's record, camshare's own bookkeeping in plain JSON
 // (selection, title, every link), is not.
 func TestPublicReadShareOnRGWServesThePageUnsigned(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	a, _, _ := archiveRGW(t, ctx, "acl=public-read")
 	now := time.Now().UTC().Truncate(time.Second)
-	a.add(t, ctx, minutes(now, 2)...)
+	segs := a.add(t, ctx, minutes(now, 2)...)
 	p, err := Publish(ctx, Options{Dest: a.f, Scheme: a.s, Window: time.Hour, Title: "Garden"})
 	if err != nil {
 		t.Fatal(err)
@@ -114,8 +116,12 @@ func TestPublicReadShareOnRGWServesThePageUnsigned(t *testing.T) {
 	if code, _, _ := unsignedGet(t, dir+RecordName); code != http.StatusForbidden {
 		t.Errorf("unsigned GET of the share's record %s: %d, want 403", RecordName, code)
 	}
+	// Opened at its address without a signature, the page plays.
+	b := open(t, ctx, browsertest.Chromium, page)
+	waitPlaying(t, ctx, b, segs[0].Path)
+	b.Close()
 	// The record stays readable to camshare (list, refresh, revoke).
-	if pages, err := List(ctx, a.f); err != nil || len(pages) != 1 {
+	if pages, err := List(ctx, a.f, nil); err != nil || len(pages) != 1 {
 		t.Fatalf("share --list after a public-read share: %v, %v", pages, err)
 	}
 	if err := Revoke(ctx, a.f, p.ID); err != nil {
@@ -123,5 +129,50 @@ func TestPublicReadShareOnRGWServesThePageUnsigned(t *testing.T) {
 	}
 	if code, _, _ := unsignedGet(t, page); code != http.StatusNotFound && code != http.StatusForbidden {
 		t.Errorf("page after --revoke: %d, want it gone", code)
+	}
+}
+
+// An encrypted archive on a remote set up acl=public-read, the documented
+// Ceph set-up of a link that lasts: the link printed has no signature and
+// no expiry, the page decrypts and plays opened with no credentials, the
+// footage a stranger can fetch is ciphertext, and the share's record is
+// refused. On the same server with the default (private) ACL the same
+// link opens nothing: the bucket setting is what makes it work.
+func TestSealedShareOnRGWPlaysWithoutCredentials(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	key := archiveKey(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	a, _, _ := archiveRGW(t, ctx, "acl=public-read")
+	segs := a.addSealed(t, ctx, key, minutes(now, 3, 2)...)
+	p, err := Publish(ctx, Options{Dest: a.f, Scheme: a.s, Window: time.Hour, Title: "Garden", Seal: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _, _ := strings.Cut(p.URL, "#")
+	if strings.Contains(page, "?") || !p.Expires.IsZero() {
+		t.Fatalf("link %s (expires %v): want the plain address, no expiry", page, p.Expires)
+	}
+	if code, ct, _ := unsignedGet(t, page); code != http.StatusOK || !strings.HasPrefix(ct, "text/html") {
+		t.Fatalf("unsigned GET of the sealed share's page: %d %q", code, ct)
+	}
+	segURL := strings.TrimSuffix(page, shareDir(p.ID)+"/"+PageName) + segs[1].Path
+	if code, _, body := unsignedGet(t, segURL); code != http.StatusOK || !seal.IsSealed(body) {
+		t.Errorf("unsigned GET of footage: %d, sealed %v; want 200 and ciphertext", code, seal.IsSealed(body))
+	}
+	if code, _, _ := unsignedGet(t, strings.TrimSuffix(page, PageName)+RecordName); code != http.StatusForbidden {
+		t.Errorf("unsigned GET of the record: %d, want 403", code)
+	}
+	b := open(t, ctx, browsertest.Chromium, p.URL)
+	waitPlaying(t, ctx, b, segs[1].Path)
+
+	private, _, _ := archiveRGW(t, ctx)
+	private.addSealed(t, ctx, key, minutes(now, 2)...)
+	q, err := Publish(ctx, Options{Dest: private.f, Scheme: private.s, Window: time.Hour, Title: "Garden", Seal: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := unsignedGet(t, strings.SplitN(q.URL, "#", 2)[0]); code != http.StatusForbidden {
+		t.Errorf("sealed page on a private remote: %d, want 403 (doctor's FAIL)", code)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/rclone/rclone/fs"
 
 	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/keys"
 )
 
 // Links makes one link per selected segment, oldest first (share without
@@ -60,6 +61,11 @@ func Publish(ctx context.Context, o Options) (*Published, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Seal == nil {
+		if err := refuseSealed(ctx, &o, segs[len(segs)-1]); err != nil {
+			return nil, err
+		}
+	}
 	return publish(ctx, &o, l, old, segs, true)
 }
 
@@ -71,7 +77,7 @@ func existing(ctx context.Context, o *Options) (*record, error) {
 	if !validID(o.ID) {
 		return nil, ErrUnknownShare
 	}
-	return readRecord(ctx, o.Dest, o.ID)
+	return readRecord(ctx, o.Dest, o.ID, o.Seal)
 }
 
 // publish runs the steps after selection. withPage false rewrites only the
@@ -82,7 +88,7 @@ func publish(ctx context.Context, o *Options, l *linker, old *record, segs []arc
 	r := recordOf(o, o.ID, now)
 	reuse := map[string]Link{}
 	if old != nil {
-		r.ID, r.Created, r.Docs, r.PageExpires, r.PageURL = old.ID, old.Created, old.Docs, old.PageExpires, old.PageURL
+		r.ID, r.Created, r.Docs, r.PageExpires, r.PageURL, r.LinkKey = old.ID, old.Created, old.Docs, old.PageExpires, old.PageURL, old.LinkKey
 		for _, k := range old.Segments {
 			reuse[k.Path] = k
 		}
@@ -90,9 +96,14 @@ func publish(ctx context.Context, o *Options, l *linker, old *record, segs []arc
 	if r.ID == "" {
 		r.ID = newID()
 	}
+	if o.Seal != nil && r.LinkKey == "" {
+		r.LinkKey = keys.Encode(newLinkKey())
+	}
 	if withPage {
 		r.PageExpires, r.Docs = l.expires, nil // new links all round: they last as long as the page's
-		reuse = nil
+		if o.Seal == nil {
+			reuse = nil // (an encrypted archive's links never expire; its file keys are kept)
+		}
 	}
 	dir := shareDir(r.ID)
 	if r.Segments, err = l.footage(ctx, segs, dir, reuse); err != nil {
@@ -108,7 +119,7 @@ func publish(ctx context.Context, o *Options, l *linker, old *record, segs []arc
 	if err != nil || !withPage {
 		return res, err
 	}
-	html, err := renderPage(r.Title, pageConfig{Latest: &ix.latest, LatestURL: latestURL, Script: o.Relative, Relative: o.Relative})
+	html, err := renderPage(r.Title, pageConfig{Latest: &ix.latest, LatestURL: latestURL, Script: o.Relative, Relative: o.Relative, Sealed: o.Seal != nil})
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +131,7 @@ func publish(ctx context.Context, o *Options, l *linker, old *record, segs []arc
 		return nil, err
 	}
 	r.PageURL = res.URL
-	return res, writeRecord(ctx, o.Dest, r)
+	return res, writeRecord(ctx, o.Dest, r, o.Seal)
 }
 
 // Refresh renews one share's index from its own record: never wider than
@@ -131,7 +142,7 @@ func publish(ctx context.Context, o *Options, l *linker, old *record, segs []arc
 func Refresh(ctx context.Context, o Options, id string) error {
 	publishMu.Lock()
 	defer publishMu.Unlock()
-	old, err := readRecord(ctx, o.Dest, id)
+	old, err := readRecord(ctx, o.Dest, id, o.Seal)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,9 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/operations"
 
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/redact"
 )
 
@@ -55,14 +58,19 @@ type Page struct {
 	URL       string    // the link handed out ("" until the page was uploaded)
 }
 
-// List returns the shares below the archive root, newest first.
-func List(ctx context.Context, f fs.Fs) ([]Page, error) {
-	recs, err := records(ctx, f)
+// List returns the shares below the archive root, newest first; a is the
+// archive key of an encrypted archive (nil: none).
+func List(ctx context.Context, f fs.Fs, a *keys.Archive) ([]Page, error) {
+	recs, err := records(ctx, f, a)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Page, 0, len(recs))
 	for _, r := range recs {
+		if r.locked {
+			out = append(out, Page{ID: r.ID, Title: "(encrypted)", Selection: "encrypted: --key-file shows more"})
+			continue
+		}
 		o := r.options(Options{})
 		out = append(out, Page{ID: r.ID, Owner: r.Owner, Title: r.Title, Selection: o.describe(), Live: o.live(),
 			Segments: len(r.Segments), Created: r.Created, Updated: r.Generated, Expires: r.PageExpires, URL: r.PageURL})
@@ -72,7 +80,7 @@ func List(ctx context.Context, f fs.Fs) ([]Page, error) {
 }
 
 // records reads every share's record (one listing, one read per share).
-func records(ctx context.Context, f fs.Fs) ([]*record, error) {
+func records(ctx context.Context, f fs.Fs, a *keys.Archive) ([]*record, error) {
 	entries, err := f.List(ctx, SharesDir)
 	if errors.Is(err, fs.ErrorDirNotFound) {
 		return nil, nil
@@ -89,7 +97,10 @@ func records(ctx context.Context, f fs.Fs) ([]*record, error) {
 		if !validID(id) {
 			continue
 		}
-		r, err := readRecord(ctx, f, id)
+		r, err := readRecord(ctx, f, id, a)
+		if errors.Is(err, ErrSealedRecord) { // listed, never refreshed without the key
+			r, err = &record{ID: id, locked: true}, nil
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -104,31 +115,29 @@ func records(ctx context.Context, f fs.Fs) ([]*record, error) {
 var ErrUnknownShare = errors.New("no share with that ID here (see share --list)")
 
 // Revoke deletes one share's page and index: its link then opens nothing.
-// The footage stays.
+// The footage stays. For an encrypted archive the link key goes with the
+// record: nothing written later is sealed with it (it needs no key: the
+// folder's files are deleted unread).
 func Revoke(ctx context.Context, f fs.Fs, id string) error {
 	if !validID(id) {
 		return ErrUnknownShare
 	}
-	r, err := readRecord(ctx, f, id)
-	if err != nil {
-		return err
-	}
-	if r == nil {
-		return ErrUnknownShare
-	}
 	dir := shareDir(id)
 	entries, err := f.List(ctx, dir)
+	if errors.Is(err, fs.ErrorDirNotFound) {
+		return ErrUnknownShare
+	}
 	if err != nil {
 		return redact.Error(err)
 	}
-	for _, e := range entries {
-		if o, ok := e.(fs.Object); ok {
-			if err := operations.DeleteFile(ctx, o); err != nil {
-				return fmt.Errorf("revoke %s: %w", id, redact.Error(err))
-			}
-		}
+	if !slices.ContainsFunc(entries, func(e fs.DirEntry) bool { return path.Base(e.Remote()) == RecordName }) {
+		return ErrUnknownShare
 	}
-	_ = operations.TryRmdir(ctx, f, dir) // bucket stores have no folders to remove
+	// Everything below the share's folder (an encrypted page's script
+	// copies too), then the folder itself where the backend has folders.
+	if err := operations.Purge(ctx, f, dir); err != nil {
+		return fmt.Errorf("revoke %s: %w", id, redact.Error(err))
+	}
 	return nil
 }
 

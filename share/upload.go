@@ -9,14 +9,17 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/rclone/rclone/fs"
 	"github.com/rclone/rclone/fs/object"
 	"github.com/rclone/rclone/fs/operations"
 
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/redact"
 	"github.com/camshare/camshare/internal/remote"
+	"github.com/camshare/camshare/internal/seal"
 )
 
 // Step 5 of the path: the documents and the page onto the remote.
@@ -43,7 +46,7 @@ func uploadIndex(ctx context.Context, o *Options, l *linker, r *record, ix *inde
 		name := docName(d.Day, script)
 		data, err := encode(struct {
 			Segments []pageSeg `json:"segments"`
-		}{ix.days[d.Day]}, scriptTag(name, script))
+		}{ix.days[d.Day]}, scriptTag(name, script && o.Seal == nil)) // a sealed one is wrapped after sealing
 		if err != nil {
 			return "", err
 		}
@@ -51,7 +54,7 @@ func uploadIndex(ctx context.Context, o *Options, l *linker, r *record, ix *inde
 			return "", err
 		}
 	}
-	data, err := encode(ix.latest, scriptTag(docName("", script), script))
+	data, err := encode(ix.latest, scriptTag(docName("", script), script && o.Seal == nil))
 	if err != nil {
 		return "", err
 	}
@@ -59,7 +62,7 @@ func uploadIndex(ctx context.Context, o *Options, l *linker, r *record, ix *inde
 	if err != nil {
 		return "", err
 	}
-	return url, writeRecord(ctx, o.Dest, r)
+	return url, writeRecord(ctx, o.Dest, r, o.Seal)
 }
 
 func scriptTag(name string, script bool) string {
@@ -75,9 +78,22 @@ func scriptTag(name string, script bool) string {
 func putLinked(ctx context.Context, o *Options, l *linker, r *record, dir, name string, data []byte) (string, error) {
 	remote := dir + "/" + name
 	old, known := r.Docs[name]
-	sum := fmt.Sprintf("%x", sha256.Sum256(data))
+	sum := fmt.Sprintf("%x", sha256.Sum256(data)) // of the plaintext: sealing differs every time
 	if !known || old.Sum != sum {
-		if err := put(ctx, o.Dest, remote, data, mimeOf(name)); err != nil {
+		mime := mimeOf(name)
+		if o.Seal != nil {
+			k, err := r.linkKey()
+			if err != nil {
+				return "", err
+			}
+			if data, err = sealedDoc(data, k, scriptTag(name, o.Relative)); err != nil {
+				return "", err
+			}
+			if !o.Relative {
+				mime = "application/octet-stream"
+			}
+		}
+		if err := put(ctx, o.Dest, remote, data, mime); err != nil {
 			return "", err
 		}
 	}
@@ -103,9 +119,10 @@ func mimeOf(name string) string {
 	return "application/json"
 }
 
-// writeRecord uploads the record private even on a remote set up
-// public-read: it is camshare's own plain JSON (selection, title, links).
-func writeRecord(ctx context.Context, f fs.Fs, r *record) error {
+// writeRecord writes share.json, private even on a remote set up
+// public-read; an encrypted archive's is sealed with the archive key (it
+// holds the link key and every file key).
+func writeRecord(ctx context.Context, f fs.Fs, r *record, a *keys.Archive) error {
 	data, err := encode(r, "")
 	if err != nil {
 		return err
@@ -113,13 +130,30 @@ func writeRecord(ctx context.Context, f fs.Fs, r *record) error {
 	if f, err = remote.Private(ctx, f); err != nil {
 		return err
 	}
-	return put(ctx, f, shareDir(r.ID)+"/"+RecordName, data, "application/json")
+	mime := "application/json"
+	if a != nil {
+		if data, err = sealBytes(data, a.Key); err != nil {
+			return err
+		}
+		mime = "application/octet-stream"
+	}
+	return put(ctx, f, shareDir(r.ID)+"/"+RecordName, data, mime)
 }
 
-func readRecord(ctx context.Context, f fs.Fs, id string) (*record, error) {
+// readRecord reads share.json; nil when there is none. A sealed one needs
+// the archive key.
+func readRecord(ctx context.Context, f fs.Fs, id string, a *keys.Archive) (*record, error) {
 	raw, err := get(ctx, f, shareDir(id)+"/"+RecordName)
 	if err != nil || raw == nil {
 		return nil, err
+	}
+	if seal.IsSealed(raw) {
+		if a == nil {
+			return nil, ErrSealedRecord
+		}
+		if raw, err = openBytes(raw, a.Key); err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", shareDir(id), RecordName, err)
+		}
 	}
 	var r record
 	if err := json.Unmarshal(raw, &r); err != nil {
@@ -134,14 +168,30 @@ func uploadPage(ctx context.Context, o *Options, l *linker, r *record, html []by
 	if err := put(ctx, o.Dest, remote, html, mimeOf(PageName)); err != nil {
 		return "", err
 	}
+	fragment := ""
+	if o.Seal != nil {
+		fragment = "#k=" + r.LinkKey // browsers never send the fragment to a server
+	}
 	if l.b == nil {
-		return localPath(o.Dest, remote), nil
+		return localPath(o.Dest, remote) + fragment, nil
 	}
 	u, err := operations.PublicLink(ctx, l.b.f, remote, fs.Duration(l.ask), false)
 	if err != nil {
 		return "", fmt.Errorf("link for %s: %w", remote, redact.Error(err))
 	}
-	return u, nil
+	if o.Seal != nil {
+		u = unsigned(u)
+	}
+	return u + fragment, nil
+}
+
+// unsigned is a presigned link without its signature: the object's plain
+// address, which an encrypted archive's public-read page is read at.
+func unsigned(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		return u[:i]
+	}
+	return u
 }
 
 // put uploads a small file, replacing an existing one in place: some

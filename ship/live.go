@@ -27,7 +27,7 @@ func (s *Shipper) startLive(ctx context.Context) (wait func()) {
 		st, err := live.New(live.Options{Camera: src.Name, Dir: src.Dir, Dest: src.Dest, Scheme: s.scheme,
 			Seal: src.Encrypt, Yield: s.partsYield(ctx, src), Log: s.log})
 		if err != nil {
-			s.log.Warn("no live view", "camera", src.Name, "err", err)
+			s.log.Info("no live view", "camera", src.Name, "why", err.Error())
 			continue
 		}
 		src.live = st

@@ -140,11 +140,6 @@ func (p *parser) top(n *yaml.Node, c *Config) {
 	if _, err := c.Scheme(); err != nil {
 		p.errf(p.valueOf(n, "layout"), "layout: %v", err)
 	}
-	if c.Encrypt && c.Live.Enabled {
-		// Until the page decrypts (issue 12), its index would go up in
-		// plain text: names, times and links of encrypted footage.
-		p.errf(p.valueOf(n, "live"), "live: the family page cannot play encrypted footage yet; set live.enabled: false or encrypt: false")
-	}
 	if c.Retention.Every == 0 {
 		c.Retention.Every = DefaultPruneEvery
 	}

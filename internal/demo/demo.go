@@ -1,7 +1,8 @@
 // Package demo shows a newcomer the whole pipeline with no hardware: the
 // built-in test camera (the same clip the tests use) is recorded for real,
-// every closed segment is shipped into a local-folder rclone remote laid out
-// like a cloud archive, and the share page is written beside it.
+// every closed segment is encrypted and shipped into a local-folder rclone
+// remote laid out like a cloud archive, and the share page is written
+// beside it: opened from disk, it decrypts and plays in the browser.
 package demo
 
 import (
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/testcam"
@@ -37,6 +39,7 @@ type Options struct {
 // Result says where things went.
 type Result struct {
 	RecDir, RemoteDir, Page string
+	KeyFile                 string // the demo archive's key (the page's link carries a key of its own)
 	Shipped                 int
 }
 
@@ -58,13 +61,18 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{RecDir: filepath.Join(dir, "rec"), RemoteDir: filepath.Join(dir, "remote")}
+	res := Result{RecDir: filepath.Join(dir, "rec"), RemoteDir: filepath.Join(dir, "remote"), KeyFile: filepath.Join(dir, keys.FileName)}
 	for _, d := range []string{res.RecDir, res.RemoteDir} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return res, err
 		}
 	}
 
+	// Encrypted, as encrypt: true does: the demo's own key, beside it.
+	key, err := keys.LoadOrCreate(res.KeyFile)
+	if err != nil {
+		return res, err
+	}
 	cam, err := testcam.Start(testcam.Options{Fixture: o.Fixture, Log: o.Log})
 	if err != nil {
 		return res, fmt.Errorf("test camera: %w", err)
@@ -86,14 +94,14 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	// The demo's page: written once footage exists, then kept fresh after
 	// each upload by the same keeper run uses.
 	var mu sync.Mutex
-	keeper := &share.Keeper{Dest: dest, Scheme: scheme, Log: o.Log,
+	keeper := &share.Keeper{Dest: dest, Scheme: scheme, Log: o.Log, Seal: key,
 		Own: &share.Options{From: started.Add(-time.Hour), To: started.Add(24 * time.Hour),
 			Title: "camshare demo", Camera: "test camera", Relative: true, Owner: "demo"},
 		OnPage: func(p *share.Published) { mu.Lock(); res.Page = p.URL; mu.Unlock() }}
 
 	fmt.Fprintf(o.Out, "test camera:  %s (%s)\n", cam.URL(), o.Fixture)
 	fmt.Fprintf(o.Out, "recording to: %s (%s segments)\n", res.RecDir, o.Segment)
-	fmt.Fprintf(o.Out, "shipping to:  %s (an rclone local remote)\n", res.RemoteDir)
+	fmt.Fprintf(o.Out, "shipping to:  %s (an rclone local remote), encrypted with %s\n", res.RemoteDir, res.KeyFile)
 	if o.Duration > 0 {
 		fmt.Fprintf(o.Out, "running for %s (Ctrl-C stops earlier)…\n", o.Duration)
 	} else {
@@ -113,7 +121,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		keeper.Note(archive.Segment{Path: s.Remote, Start: s.Start, Size: s.Size})
 	}
 	shipOpts := ship.Options{
-		Sources:   []ship.Source{{Dir: res.RecDir, Dest: dest}},
+		Sources:   []ship.Source{{Dir: res.RecDir, Dest: dest, Encrypt: key}},
 		Scheme:    scheme,
 		Rescan:    2 * time.Second,
 		Log:       o.Log,
@@ -153,7 +161,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if res.Page == "" {
 		return res, errors.New("share page: no footage was shipped")
 	}
-	fmt.Fprintf(o.Out, "\n%d segments shipped. Look at:\n  %s   (the remote archive)\n  %s   (open in a browser: plays the segments back to back)\n",
-		res.Shipped, res.RemoteDir, res.Page)
+	fmt.Fprintf(o.Out, "\n%d segments shipped, encrypted. Look at:\n  %s   (the remote archive: ciphertext only; camshare decrypt --key-file %s turns it back into MP4)\n  %s   (open in a browser: decrypts and plays the segments back to back; the key is after the #)\n",
+		res.Shipped, res.RemoteDir, res.KeyFile, res.Page)
 	return res, nil
 }

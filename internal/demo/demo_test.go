@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,19 +11,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/logging"
+	"github.com/camshare/camshare/internal/seal"
 	"github.com/camshare/camshare/internal/testkit/browsertest"
 )
 
 // The newcomer's command, end to end: the test camera is recorded, every
-// segment reaches the local remote in the YYYYMMDD/HH layout and decodes,
+// segment reaches the local remote encrypted, in the YYYYMMDD/HH layout, and decrypts and decodes,
 // nothing is left behind locally, and the page it points at plays in a
-// real browser from disk.
+// real browser from disk (it decrypts with the key in its link), in every engine.
 func TestDemo(t *testing.T) {
 	dir := t.TempDir()
 	var out bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute) // a loaded machine: Firefox alone may take a minute to start
 	defer cancel()
 	res, err := Run(ctx, Options{Dir: dir, Duration: 10 * time.Second, Segment: 3 * time.Second, Out: &out, Log: logging.Discard()})
 	if err != nil {
@@ -37,6 +40,10 @@ func TestDemo(t *testing.T) {
 	}
 
 	scheme := layout.Default()
+	key, err := keys.Load(res.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var segs []string
 	filepath.WalkDir(res.RemoteDir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".mp4") {
@@ -53,7 +60,8 @@ func TestDemo(t *testing.T) {
 		if err != nil || filepath.ToSlash(rel) != want {
 			t.Errorf("%s is not where the layout puts it (%s, %v)", rel, want, err)
 		}
-		if msg, err := exec.Command("ffmpeg", "-v", "error", "-i", p, "-f", "null", "-").CombinedOutput(); err != nil || len(bytes.TrimSpace(msg)) > 0 {
+		plain := decrypted(t, p, key)
+		if msg, err := exec.Command("ffmpeg", "-v", "error", "-i", plain, "-f", "null", "-").CombinedOutput(); err != nil || len(bytes.TrimSpace(msg)) > 0 {
 			t.Errorf("%s does not decode: %v %s", rel, err, msg)
 		}
 	}
@@ -61,11 +69,17 @@ func TestDemo(t *testing.T) {
 		t.Errorf("the demo did not tell where the page is:\n%s", out.String())
 	}
 
-	b, err := browsertest.Start(ctx, "file://"+res.Page)
-	if err != nil {
-		t.Fatal(err)
+	if !strings.Contains(res.Page, "#k=") {
+		t.Fatalf("page link %s carries no key", res.Page)
 	}
-	defer b.Close()
+	for _, e := range browsertest.Engines() {
+		t.Run(string(e), func(t *testing.T) { demoPagePlays(t, ctx, e, res.Page) })
+	}
+}
+
+// demoPagePlays opens the demo's page from disk: it decrypts and plays.
+func demoPagePlays(t *testing.T, ctx context.Context, e browsertest.Engine, page string) {
+	b := browsertest.Open(ctx, t, e, "file://"+page, browsertest.Options{})
 	// The page starts at the newest segment, which the demo's stop may have
 	// cut short: it has played when it reached 1 s, or its end, with no error.
 	played := `(() => { const v = document.querySelector("video");
@@ -78,4 +92,27 @@ func TestDemo(t *testing.T) {
 	if err := b.Screenshot(ctx, filepath.Join(t.ArtifactDir(), "demo-page.png")); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// decrypted is the plain MP4 of the sealed segment at p, in a temp file.
+func decrypted(t *testing.T, p string, key *keys.Archive) string {
+	t.Helper()
+	in, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	r, err := seal.Decrypt(in, key.Key)
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	plain, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	out := filepath.Join(t.TempDir(), filepath.Base(p))
+	if err := os.WriteFile(out, plain, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -23,12 +23,12 @@ import (
 	"github.com/camshare/camshare/share"
 )
 
-// checkAccess asks what a stranger's browser gets, without credentials,
-// on remotes whose links are presigned S3 URLs (the object's own address
-// is the link without its signature): the newest share page must open
-// (a link that lasts), plain footage must be refused, and nobody may list
-// the bucket (a listing shows the share folders' unguessable names).
-// Other backends share through their own links: nothing to ask there.
+// checkAccess asks what a stranger's browser gets without credentials:
+// the newest share page with a web address must open (a link that lasts);
+// where links are presigned S3 URLs (the object's own address is the link
+// without its signature) plain footage must be refused and nobody may
+// list the bucket (a listing shows the share folders' unguessable names).
+// A camera with nothing shipped or shared gets no line.
 func checkAccess(ctx context.Context, o Options) []Result {
 	scheme, err := o.Config.Scheme()
 	if err != nil {
@@ -38,11 +38,19 @@ func checkAccess(ctx context.Context, o Options) []Result {
 	listed := false
 	for _, c := range o.Config.Cameras {
 		a, err := openAccess(ctx, o, c.Name, scheme)
-		if err != nil || a == nil {
+		if err != nil {
 			continue // the remote check says why
 		}
-		out = append(out, a.page(ctx), a.footage(ctx))
-		if !listed && a.segment != nil {
+		if p := a.newestPage(); p != nil {
+			if u, ok := a.pageAddress(ctx, p); ok {
+				out = append(out, a.page(ctx, p, u))
+			}
+		}
+		if a.segURL == "" {
+			continue // no footage yet, or links that are not presigned S3 URLs
+		}
+		out = append(out, a.footage(ctx))
+		if !listed {
 			out, listed = append(out, a.listing(ctx)), true
 		}
 	}
@@ -60,7 +68,7 @@ type access struct {
 	client  *http.Client
 }
 
-// openAccess is nil when the remote's links are not presigned S3 URLs.
+// openAccess finds the camera's newest segment and its share pages.
 func openAccess(ctx context.Context, o Options, camera string, s *layout.Scheme) (*access, error) {
 	ctx, cancel := context.WithTimeout(ctx, 3*o.Timeout)
 	defer cancel()
@@ -69,21 +77,50 @@ func openAccess(ctx context.Context, o Options, camera string, s *layout.Scheme)
 		return nil, err
 	}
 	a := &access{o: o, camera: camera, f: f, client: strangerClient(o.Timeout)}
-	if a.segment, err = newest(ctx, f, s); err != nil {
+	if a.pages, err = share.List(ctx, f, nil); err != nil {
 		return nil, err
 	}
-	if a.pages, err = share.List(ctx, f); err != nil {
-		return nil, err
+	if a.segment, err = newest(ctx, f, s); err != nil || a.segment == nil {
+		return a, err
 	}
-	if a.segment == nil {
+	if f.Features().PublicLink == nil {
 		return a, nil
 	}
 	link, err := operations.PublicLink(ctx, f, a.segment.Path, fs.Duration(time.Hour), false)
-	if err != nil || !presigned(link) {
-		return nil, err
+	if err == nil && presigned(link) {
+		a.segURL = unsigned(link)
 	}
-	a.segURL = unsigned(link)
 	return a, nil
+}
+
+// newestPage is the newest share page.
+func (a *access) newestPage() *share.Page {
+	if len(a.pages) == 0 {
+		return nil
+	}
+	return &a.pages[0]
+}
+
+// pageAddress is where the page is read without credentials: its link
+// without signature or key (an encrypted archive's record, and so its link,
+// is sealed: the address then comes from the backend). None for a page on
+// a local folder (it opens from disk).
+func (a *access) pageAddress(ctx context.Context, p *share.Page) (string, bool) {
+	if isWeb(p.URL) {
+		return unsigned(p.URL), true
+	}
+	if a.f.Features().PublicLink == nil {
+		return "", false
+	}
+	link, err := operations.PublicLink(ctx, a.f, share.SharesDir+"/"+p.ID+"/"+share.PageName, fs.Duration(time.Hour), false)
+	if err != nil || !isWeb(link) {
+		return "", false
+	}
+	return unsigned(link), true
+}
+
+func isWeb(u string) bool {
+	return strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://")
 }
 
 // newest is the newest segment: down the newest layout folder at each level.
@@ -104,20 +141,8 @@ func newest(ctx context.Context, f fs.Fs, s *layout.Scheme) (*archive.Segment, e
 }
 
 // page: the newest share page opens without credentials.
-func (a *access) page(ctx context.Context) Result {
+func (a *access) page(ctx context.Context, p *share.Page, u string) Result {
 	r := Result{Name: "share page " + a.camera}
-	var p *share.Page
-	for i := range a.pages {
-		if a.pages[i].URL != "" {
-			p = &a.pages[i]
-			break
-		}
-	}
-	if p == nil {
-		r.Level, r.Detail = Info, "no share page yet (camshare share --page makes one)"
-		return r
-	}
-	u := unsigned(p.URL)
 	code, ctype, err := a.get(ctx, u)
 	switch {
 	case err != nil:
@@ -135,6 +160,9 @@ func (a *access) page(ctx context.Context) Result {
 		if !a.o.Config.Encrypt {
 			r.Hint = "a link that lasts needs encrypt: true (everything public is then ciphertext) and a public-read page: see docs/encryption.md"
 		}
+	case code == http.StatusForbidden:
+		r.Level, r.Detail = Fail, fmt.Sprintf("page %s is refused without credentials (403): family's link opens nothing", p.ID)
+		r.Hint = "the page must be readable without a signature: see docs/encryption.md, bucket settings"
 	default:
 		r.Level, r.Detail = Fail, fmt.Sprintf("page %s: an unsigned GET answered %d", p.ID, code)
 		r.Hint = "family cannot open it; make a new one with camshare share --page"
@@ -148,10 +176,6 @@ func (a *access) page(ctx context.Context) Result {
 // encrypt: true are plain.
 func (a *access) footage(ctx context.Context) Result {
 	r := Result{Name: "footage " + a.camera}
-	if a.segment == nil {
-		r.Level, r.Detail = Info, "no footage yet to check"
-		return r
-	}
 	code, _, first, err := a.head(ctx, a.segURL)
 	switch {
 	case err != nil:
@@ -243,13 +267,18 @@ func presigned(link string) bool {
 	return strings.Contains(link, "X-Amz-Signature=") || strings.Contains(link, "Signature=")
 }
 
-// unsigned is an S3 link without its signature: the object's own address.
+// unsigned is an S3 link without its signature, and without the key an
+// encrypted share's link carries in its fragment (never in a report or an
+// error): the object's own address.
 func unsigned(link string) string {
 	u, err := url.Parse(link)
 	if err != nil {
+		if i := strings.IndexAny(link, "?#"); i >= 0 {
+			return link[:i]
+		}
 		return link
 	}
-	u.RawQuery = ""
+	u.RawQuery, u.Fragment, u.RawFragment = "", "", ""
 	return u.String()
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/rclone/rclone/fs/operations"
 
 	"github.com/camshare/camshare/internal/config"
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/remote"
 	"github.com/camshare/camshare/internal/seal"
@@ -57,19 +59,32 @@ func archiveOnRGW(t *testing.T, ctx context.Context, encrypt bool, options, buck
 		t.Fatal(err)
 	}
 	var body io.Reader = strings.NewReader("a segment's bytes")
-	if encrypt {
-		if body, err = seal.Encrypt(body, seal.Key{1, 2, 3}, seal.Options{}); err != nil {
+	var key *keys.Archive
+	if encrypt { // a sealed segment and a sealed share, as ship and share make them
+		cfg.KeyFile = filepath.Join(t.TempDir(), keys.FileName)
+		if key, err = keys.LoadOrCreate(cfg.KeyFile); err != nil {
+			t.Fatal(err)
+		}
+		if body, err = seal.Encrypt(body, key.Key, key.Options()); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if _, err := operations.Rcat(ctx, f, p, io.NopCloser(body), at, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := share.Publish(ctx, share.Options{Dest: f, Scheme: s, Window: time.Hour, Title: "door"}); err != nil {
+	pub, err := share.Publish(ctx, share.Options{Dest: f, Scheme: s, Window: time.Hour, Title: "door", Seal: key})
+	if err != nil {
 		t.Fatal(err)
+	}
+	linkKey = ""
+	if _, k, ok := strings.Cut(pub.URL, "#k="); ok {
+		linkKey = k
 	}
 	return cfg
 }
+
+// linkKey is the key in the last share link made: no report may show it.
+var linkKey string
 
 func accessReport(t *testing.T, ctx context.Context, cfg *config.Config) []Result {
 	t.Helper()
@@ -79,6 +94,9 @@ func accessReport(t *testing.T, ctx context.Context, cfg *config.Config) []Resul
 	t.Log("\n" + buf.String())
 	if strings.Contains(buf.String(), rgw.Shared(t).SecretKey) {
 		t.Error("the report shows the remote's secret key")
+	}
+	if linkKey != "" && strings.Contains(buf.String(), linkKey) {
+		t.Error("the report shows the share link's key")
 	}
 	return rs
 }
@@ -117,9 +135,18 @@ func TestDoctorAccessPublicPlainFootageFails(t *testing.T) {
 func TestDoctorAccessPublicSealedFootagePasses(t *testing.T) {
 	ctx := setup(t)
 	rs := accessReport(t, ctx, archiveOnRGW(t, ctx, true, []string{"acl=public-read"}, nil))
-	want(t, rs, "share page door", Pass, "opens without credentials")
+	want(t, rs, "share page door", Pass, "opens without credentials: its link lasts until revoked")
 	want(t, rs, "footage door", Pass, "public-read ciphertext")
 	want(t, rs, "bucket listing", Pass, "refused without credentials")
+}
+
+// An encrypted archive's page on a private remote: its link (no
+// signature, by design) opens nothing, and doctor says so.
+func TestDoctorAccessPrivateSealedPageFails(t *testing.T) {
+	ctx := setup(t)
+	rs := accessReport(t, ctx, archiveOnRGW(t, ctx, true, nil, nil))
+	want(t, rs, "share page door", Fail, "refused without credentials (403)")
+	want(t, rs, "footage door", Pass, "refused (403)")
 }
 
 // encrypt: true, but a plain segment (shipped before encryption was

@@ -29,10 +29,11 @@ type Index struct {
 // Segment is one recorded segment with parts in the index.
 type Segment struct {
 	Name    string    `json:"name"`
-	Start   time.Time `json:"start"` // wall time of media time 0 (from the name: to the second)
+	Start   time.Time `json:"start"` // wall time of media time 0 (to the millisecond when seen being created, else the name's second)
 	Mime    string    `json:"mime"`  // for MediaSource.addSourceBuffer
 	Init    Ref       `json:"init"`  // ftyp+moov, appended before the first part
 	Parts   []Part    `json:"parts"`
+	Size    int64     `json:"size,omitempty"`    // once closed: the file's size, where its last part ends
 	Closed  *Ref      `json:"closed,omitempty"`  // the closed segment, once shipped: the rest of it is there
 	FileKey string    `json:"fileKey,omitempty"` // encrypted archive: the closed segment's file key (base64url)
 }

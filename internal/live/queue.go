@@ -11,6 +11,8 @@ const (
 	jobPart    jobKind = iota + 1 // upload a part (and its segment's init first)
 	jobShipped                    // the segment shipped: point the index at it, delete its parts
 	jobIndex                      // rewrite the index (watch state changed, links re-signed)
+	jobPurge                      // delete a shipped segment's parts
+	jobEnd                        // the segment closed: list its size (where its parts end)
 )
 
 // job is one thing for the uploader.
@@ -21,6 +23,7 @@ type job struct {
 	data   []byte   // jobPart: the part's bytes (nil: unreadable, skipped)
 	part   Part
 	remote string // jobShipped: where the segment went
+	size   int64  // jobEnd: the closed file's size
 }
 
 // queue is the seam between the local side (cutting parts, never waiting)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // errNoInit: the file does not hold a complete ftyp+moov (yet).
@@ -35,6 +36,10 @@ type segFile struct {
 	video     bool   // track is a video track
 	mime      string // MediaSource type, e.g. video/mp4; codecs="avc1.64001f,mp4a.40.2"
 	next      int64  // offset just past the last complete fragment returned
+	// written is when the init was written, if the file held nothing else
+	// when it was opened: the wall time of the first frame to the
+	// millisecond (the name has it to the second).
+	written time.Time
 }
 
 // openSegFile reads the init of the file at path.
@@ -65,6 +70,9 @@ func openSegFile(path string) (*segFile, error) {
 				return nil, err
 			}
 			s := &segFile{init: init, next: end}
+			if st.Size() == end {
+				s.written = st.ModTime()
+			}
 			if err := s.readMoov(init[off:]); err != nil {
 				return nil, err
 			}

@@ -104,6 +104,9 @@ func New(o Options) (*Stream, error) {
 	if o.Dest == nil || o.Dir == "" {
 		return nil, errors.New("live: no folder or remote")
 	}
+	if backend(o.Dest) != "s3" {
+		return nil, errors.New("the live view needs an S3-compatible remote (its pages write a heartbeat through a presigned link)")
+	}
 	o.defaults()
 	return &Stream{o: o, log: o.Log, q: newQueue(o.Queue), uploaded: map[string]bool{}}, nil
 }
@@ -128,6 +131,9 @@ func (s *Stream) count(f func(*Stats)) {
 // ends. It never returns an error: the live view is best-effort.
 func (s *Stream) Run(ctx context.Context) {
 	s.setup(ctx)
+	if s.sg == nil {
+		return // no signed heartbeat link: nobody can ever watch; no requests
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); s.followLoop(ctx) }()
@@ -186,6 +192,12 @@ func (s *Stream) step() []job {
 	name, path := s.newestTemp()
 	var jobs []job
 	if s.cur != nil && s.cur.name != name {
+		// The recorder opens the next segment before it closes this one:
+		// keep cutting this one until its temp file is renamed.
+		if _, err := os.Stat(s.cur.tmp); err == nil {
+			frs, _ := s.cur.file.read(s.cur.tmp)
+			return s.cur.add(s, frs, false)
+		}
 		jobs = append(jobs, s.finish(s.cur)...)
 		s.cur, s.next = nil, true
 	}
@@ -214,7 +226,11 @@ func (s *Stream) finish(c *follow) []job {
 		s.log.Debug("live: segment's tail", "file", closed, "err", err)
 	}
 	c.tmp = closed
-	return c.add(s, frs, true)
+	jobs := c.add(s, frs, true)
+	if err == nil {
+		jobs = append(jobs, job{kind: jobEnd, name: c.name, size: c.file.next})
+	}
+	return jobs
 }
 
 // BeforeShip is called by the shipper before it moves a closed segment:
@@ -222,6 +238,7 @@ func (s *Stream) finish(c *follow) []job {
 // while it is still there. It only reads the local disk.
 func (s *Stream) BeforeShip(name string) {
 	s.mu.Lock()
+
 	var jobs []job
 	if s.cur != nil && s.cur.name == name {
 		jobs = s.finish(s.cur)

@@ -41,6 +41,10 @@ func (s *Stream) uploadLoop(ctx context.Context) {
 			s.afterShip(ctx, j)
 		case jobIndex:
 			s.writeIndex(ctx)
+		case jobPurge:
+			s.purgeParts(ctx, j)
+		case jobEnd:
+			s.ended(ctx, j)
 		}
 	}
 }
@@ -99,6 +103,22 @@ func (s *Stream) uploadPart(ctx context.Context, j job) {
 	}
 }
 
+// ended lists a closed segment's size, so a page knows its parts are all
+// there even when the last one was a whole part (none is marked last).
+func (s *Stream) ended(ctx context.Context, j job) {
+	s.mu.Lock()
+	listed := false
+	for _, g := range s.segs {
+		if g.Name == j.name {
+			g.Size, listed = j.size, true
+		}
+	}
+	s.mu.Unlock()
+	if listed {
+		s.writeIndex(ctx)
+	}
+}
+
 // segment is the index entry of a segment, added if new (s.mu held).
 func (s *Stream) segment(name string, f *segFile) *segState {
 	for _, g := range s.segs {
@@ -107,6 +127,9 @@ func (s *Stream) segment(name string, f *segFile) *segState {
 		}
 	}
 	start, _ := s.o.Scheme.Time(name)
+	if w := f.written; !w.IsZero() && w.Sub(start) >= 0 && w.Sub(start) < 2*time.Second {
+		start = w
+	}
 	g := &segState{Segment: Segment{Name: name, Start: start, Mime: f.mime,
 		Init: Ref{Path: strings.TrimPrefix(s.o.Scheme.LiveInit(name), layout.LiveDir+"/")}}}
 	s.segs = append(s.segs, g)
@@ -134,15 +157,31 @@ func (s *Stream) afterShip(ctx context.Context, j job) {
 			key = s.fileKey(ctx, j.remote)
 		}
 		s.mu.Lock()
-		g.Closed, g.FileKey, g.Parts = &Ref{Path: "../" + j.remote}, key, nil
+		g.Closed, g.FileKey = &Ref{Path: "../" + j.remote}, key
 		s.mu.Unlock()
 		s.writeIndex(ctx)
 	}
+	// A page a poll or two behind still fetches the tail from its part;
+	// then the parts go (a later page finishes from the closed segment).
+	time.AfterFunc(purgeGrace, func() { s.q.push(job{kind: jobPurge, name: j.name}) })
+}
+
+// purgeGrace is how long a shipped segment's parts stay listed.
+const purgeGrace = 10 * time.Second
+
+// purgeParts deletes a shipped segment's parts and unlists them.
+func (s *Stream) purgeParts(ctx context.Context, j job) {
 	s.mu.Lock()
 	has := s.uploaded[j.name]
 	delete(s.uploaded, j.name)
+	for _, g := range s.segs {
+		if g.Name == j.name {
+			g.Parts = nil
+		}
+	}
 	s.mu.Unlock()
 	if has {
+		s.writeIndex(ctx)
 		s.purge(ctx, s.o.Scheme.LivePartDir(j.name))
 	}
 }

@@ -26,6 +26,9 @@ func Report(w io.Writer, s State, now time.Time, problems []string) {
 			fmt.Fprintf(w, ", last segment %s (%s)", c.LastSegment, units.FormatSize(c.LastSegmentSize))
 		}
 		fmt.Fprintln(w)
+		if l := c.Live; l != nil {
+			reportLive(w, *l, now)
+		}
 		if c.LastError != "" {
 			fmt.Fprintf(w, "    last error %s: %s\n", c.LastErrorAt.Format(time.DateTime), c.LastError)
 		}
@@ -63,4 +66,21 @@ func Report(w io.Writer, s State, now time.Time, problems []string) {
 	for _, p := range problems {
 		fmt.Fprintf(w, "PROBLEM: %s\n", p)
 	}
+}
+
+// reportLive is the camera's near-live line: watched or not, and how far
+// behind the camera the newest part was when it reached the remote.
+func reportLive(w io.Writer, l Live, now time.Time) {
+	if !l.Watched {
+		fmt.Fprintln(w, "    live view: nobody watching")
+		return
+	}
+	fmt.Fprintf(w, "    live view: someone watching, %s behind the camera", round(time.Duration(l.Delay)))
+	if !l.LastPart.IsZero() {
+		fmt.Fprintf(w, " (last part %s ago)", round(now.Sub(l.LastPart)))
+	}
+	if l.Dropped > 0 {
+		fmt.Fprintf(w, ", %d parts dropped", l.Dropped)
+	}
+	fmt.Fprintln(w)
 }

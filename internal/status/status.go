@@ -49,6 +49,15 @@ type Camera struct {
 	Stopped         bool      `json:"stopped,omitempty"`       // gave up: permanent error (bad URL, 401, codec)
 	Page            string    `json:"page,omitempty"`          // the live page's address, for family
 	AudioDropped    int64     `json:"audio_dropped,omitempty"` // audio packets the recorder could not keep (this connection)
+	Live            *Live     `json:"live,omitempty"`          // the near-live view (S3 remotes)
+}
+
+// Live is one camera's near-live view.
+type Live struct {
+	Watched  bool      `json:"watched"`            // a page's heartbeat is fresh: parts are uploading
+	Delay    Duration  `json:"delay"`              // last part: its newest frame to its listing on the remote
+	LastPart time.Time `json:"last_part,omitzero"` // when the last part was listed
+	Dropped  int       `json:"dropped"`            // parts dropped (slow uplink, or yielding to segments)
 }
 
 // Ship is the one shipper's queue.

@@ -47,7 +47,11 @@ func (s *Supervisor) keepLive(ctx context.Context, cfg *config.Config, name stri
 		return err
 	}
 	scheme, _ := cfg.Scheme()
-	kp.Dest, kp.Scheme = dest, scheme
+	archive, err := archiveKey(cfg) // encrypt: true: every page of the folder is sealed, and decrypts in the browser
+	if err != nil {
+		return err
+	}
+	kp.Dest, kp.Scheme, kp.Seal = dest, scheme, archive
 	if cfg.Live.Enabled {
 		title := name
 		if cfg.Live.Title != "" {

@@ -54,6 +54,9 @@ func (s *Supervisor) pruneAll(ctx context.Context, cfg *config.Config) {
 			if res.DeletedFiles > 0 {
 				log.Info("pruned", "files", res.DeletedFiles, "bytes", res.DeletedBytes)
 			}
+			if n, lerr := prune.SweepLive(ctx, dest, scheme, c.Segment, time.Now(), false); n > 0 || lerr != nil {
+				log.Info("swept live parts left behind", "folders", n, "err", lerr)
+			}
 		}
 		if err != nil && ctx.Err() == nil {
 			err = redact.Error(err)

@@ -179,6 +179,7 @@ func (s *Supervisor) refreshStatus(st *status.State) {
 	s.shipMu.Unlock()
 	if sh != nil {
 		fillShipStatus(&st.Ship, sh.Stats(), before, scheme)
+		fillLiveStatus(st.Cameras, sh.LiveStats())
 	}
 }
 

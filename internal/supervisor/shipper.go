@@ -7,12 +7,16 @@ import (
 
 	"github.com/camshare/camshare/internal/config"
 	"github.com/camshare/camshare/internal/layout"
+	"github.com/camshare/camshare/internal/live"
 	"github.com/camshare/camshare/internal/status"
 	"github.com/camshare/camshare/ship"
 )
 
 // statser is the running shipper as status sees it.
-type statser interface{ Stats() ship.Stats }
+type statser interface {
+	Stats() ship.Stats
+	LiveStats() map[string]live.Stats
+}
 
 // keepShipper runs one shipper for every camera folder: DIR/CAMERA ships to
 // FOLDER/CAMERA. After each upload it records it for status and wakes that
@@ -41,6 +45,7 @@ func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live l
 		sh, err := ship.New(ship.Options{
 			Sources: sources, Scheme: scheme, Rescan: s.o.Rescan,
 			MaxLocal: cfg.MaxLocal, MinFree: cfg.MinFree, Log: s.log.With("part", "ship"),
+			Live: cfg.Live.Enabled, // near-live parts while a page watches (S3 remotes)
 			OnShipped: func(ctx context.Context, sh ship.Shipped) {
 				defer s.recoverCallback("after upload")
 				s.tracker.Update(func(st *status.State) {
@@ -98,4 +103,17 @@ func fillShipStatus(st *status.Ship, x, before ship.Stats, scheme *layout.Scheme
 	}
 	st.Shipped, st.Failed, st.Dropped, st.Outage = x.Shipped, x.Failed, x.Dropped, x.Outage
 	st.DropReason = x.DropReason
+}
+
+// fillLiveStatus copies each camera's near-live view into the status file.
+func fillLiveStatus(cams []status.Camera, views map[string]live.Stats) {
+	for i := range cams {
+		v, ok := views[cams[i].Name]
+		if !ok {
+			cams[i].Live = nil
+			continue
+		}
+		cams[i].Live = &status.Live{Watched: v.Watched, Delay: status.Duration(v.Delay.Round(100 * time.Millisecond)),
+			LastPart: v.LastPart, Dropped: v.Dropped}
+	}
 }

@@ -4,23 +4,29 @@
 // 304). Older days load when the viewer picks them. Nothing but the page's
 // own documents and the footage is fetched.
 //
-// Every document and every byte of footage the page reads goes through
-// getBytes() and reveal(): the one place a decrypt step belongs. The URL
-// fragment (#…) is left alone for it. Opened from disk (file://), fetch is
+// Every document the page reads goes through getDoc(), every recording
+// through a segment source (sources below: plain, or sealed for an
+// encrypted archive, which decrypts with the key in the link's fragment,
+// #k=…, via decrypt.js's camseal). Opened from disk (file://), fetch is
 // refused, so documents come as scripts calling camshareDoc().
 (function () {
   "use strict";
   var cfg = CAMSHARE;
   var $ = function (id) { return document.getElementById(id); };
   var video = $("video");
-  var doc = cfg.latest;  // the latest document (embedded copy until fetched)
+  // The latest document: the embedded copy until fetched (an encrypted
+  // archive's page embeds none: nothing is known before it decrypts).
+  var doc = cfg.latest || { v: 1, title: "", camera: "", live: false, days: [], recent: [], poll: 15000 };
+  var known = !!cfg.latest;
+  var linkKey = cfg.sealed ? camseal.keyFromFragment(location.hash) : null;
   var days = {};         // day → {info, segs (null until loaded), loading}
   var segs = [];         // every loaded segment, oldest first
   var current = null, waiting = false, seekTo = 0, resumeAt = 0;
   var shownDay = "";     // the day on the timeline
   var thumbs = {};       // path → canvas with a frame of that segment
   var played = [];       // paths in the order they started (tests, and "resume")
-  var trouble = "";      // "", "offline", "expired", "gone"
+  var damaged = [];      // paths that did not decrypt
+  var trouble = "";      // "", "offline", "expired", "gone", "damaged", "invalid", "revoked"
   var lastProgress = Date.now(), pollTimer = 0, polls = 0;
 
   // ---- words and times, in the viewer's language ----
@@ -45,30 +51,177 @@
   }
   function say(text) { $("status").textContent = text; }
 
-  // ---- fetching: the one way bytes come in ----
-  function reveal(bytes) { return bytes; } // encrypted archives: decrypt here
-  function getBytes(url) {
-    return fetch(url, { cache: "no-cache" }).then(function (r) {
-      if (!r.ok) { var e = new Error("HTTP " + r.status); e.status = r.status; throw e; }
+  // ---- fetching documents ----
+  function httpError(r) { var e = new Error("HTTP " + r.status); e.status = r.status; return e; }
+  function getBytes(url, init) {
+    return fetch(url, init || { cache: "no-cache" }).then(function (r) {
+      if (!r.ok) throw httpError(r);
       return r.arrayBuffer();
-    }).then(reveal);
+    });
+  }
+  // unseal decrypts a whole sealed document (the link key opens it).
+  function unseal(bytes, keys) {
+    var parts = [], it = camseal.openSealed(new Response(bytes).body, keys);
+    function next() {
+      return it.next().then(function (r) {
+        if (r.done) return new Blob(parts).arrayBuffer();
+        parts.push(r.value);
+        return next();
+      });
+    }
+    return next();
+  }
+  function base64Bytes(s) {
+    var bin = atob(s), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
   }
   var scriptDocs = {};
   window.camshareDoc = function (name, data) { var cb = scriptDocs[name]; delete scriptDocs[name]; if (cb) cb(data); };
+  // getScript loads a document written as a script (a page opened from disk).
+  function getScript(url) {
+    return new Promise(function (ok, fail) {
+      var s = document.createElement("script"), name = url.split("/").pop();
+      scriptDocs[name] = ok;
+      s.src = url + "?t=" + Date.now(); // not presigned: free to bust caches
+      s.onload = function () { s.remove(); if (scriptDocs[name]) { delete scriptDocs[name]; fail(httpError({ status: 404 })); } };
+      s.onerror = function () { s.remove(); delete scriptDocs[name]; fail(new TypeError("unreachable")); };
+      document.head.appendChild(s);
+    });
+  }
   function getDoc(url) {
-    if (cfg.script) {
-      return new Promise(function (ok, fail) {
-        var s = document.createElement("script"), name = url.split("/").pop();
-        scriptDocs[name] = ok;
-        s.src = url + "?t=" + Date.now(); // not presigned: free to bust caches
-        s.onload = function () { s.remove(); };
-        s.onerror = function () { s.remove(); delete scriptDocs[name]; fail(new TypeError("unreachable")); };
-        document.head.appendChild(s);
+    if (cfg.sealed && !linkKey) return Promise.reject(new camseal.SealError("wrong-key"));
+    var got = cfg.script ? getScript(url) : getBytes(url);
+    if (cfg.sealed) {
+      got = got.then(function (x) { return unseal(cfg.script ? base64Bytes(x) : x, { archiveKey: linkKey }); });
+    }
+    if (cfg.sealed || !cfg.script) got = got.then(function (b) { return JSON.parse(new TextDecoder().decode(b)); });
+    return got;
+  }
+  function b64url(s) { return base64Bytes(s.replace(/-/g, "+").replace(/_/g, "/") + "==".slice(0, (4 - s.length % 4) % 4)); }
+
+  // ---- segment sources: how one recording reaches the <video> ----
+  // A source's start(seg, attached) puts seg into the player, calls
+  // attached() once the player has it (then play() may be called), and
+  // returns a promise that rejects with why it failed (.status: HTTP;
+  // .kind: a SealError; TypeError: offline), or null when the player
+  // reports its own errors. stop() drops what it is doing. plain streams
+  // the link itself; sealed decrypts as it downloads. (A live source, for
+  // the part still being recorded, would be one more.)
+  var sources = { plain: plainSource(), sealed: sealedSource() };
+  function sourceFor(seg) { return seg.key ? sources.sealed : sources.plain; }
+  var source = null;
+
+  function plainSource() {
+    return {
+      start: function (seg, attached) { video.src = seg.url; attached(); return null; },
+      stop: function () {}
+    };
+  }
+
+  // sealedSource fetches, authenticates and decrypts chunk by chunk
+  // (64 KiB): into a MediaSource, so the picture starts after the first
+  // chunks, or where there is none (iPhone Safari before 17.1) or it
+  // refuses the codecs, into a Blob played whole. Only authenticated bytes
+  // ever reach the player.
+  function sealedSource() {
+    var job = 0, abort = null, objectURL = "";
+    function stop() {
+      job++;
+      if (abort) abort.abort();
+      abort = null;
+      if (objectURL) { URL.revokeObjectURL(objectURL); objectURL = ""; }
+    }
+    function attach(obj) { objectURL = URL.createObjectURL(obj); video.src = objectURL; }
+    function body(seg) {
+      if (cfg.script) return getScript(seg.url).then(function (b64) { return new Response(base64Bytes(b64)).body; });
+      return fetch(seg.url, { signal: abort && abort.signal }).then(function (r) {
+        if (!r.ok) throw httpError(r);
+        return r.body;
       });
     }
-    return getBytes(url).then(function (b) { return JSON.parse(new TextDecoder().decode(b)); });
+    function start(seg, attached) {
+      stop();
+      var my = ++job;
+      abort = window.AbortController ? new AbortController() : null;
+      var stale = function () { return my !== job; };
+      return body(seg).then(function (stream) {
+        var it = camseal.openSealed(stream, { fileKey: b64url(seg.key) });
+        return it.next().then(function (first) {
+          if (stale()) return;
+          var first_ = first.done ? new Uint8Array(0) : first.value;
+          var MS = window.ManagedMediaSource || window.MediaSource, mime = mimeOf(first_);
+          if (!wholeFile && MS && mime && MS.isTypeSupported(mime)) return streamInto(MS, mime, first_, it, attached, stale);
+          return wholeBlob(first_, first.done, it, attached, stale);
+        });
+      }).catch(function (e) { if (!stale()) throw e; });
+    }
+    function wholeBlob(first, done, it, attached, stale) {
+      var parts = [first];
+      function next() {
+        if (done) { if (!stale()) { attach(new Blob(parts, { type: "video/mp4" })); attached(); } return; }
+        return it.next().then(function (r) { if (stale()) return; done = r.done; if (!r.done) parts.push(r.value); return next(); });
+      }
+      return next();
+    }
+    function streamInto(MS, mime, first, it, attached, stale) {
+      var ms = new MS();
+      video.disableRemotePlayback = true; // ManagedMediaSource needs it
+      attach(ms);
+      attached();
+      return new Promise(function (ok) { ms.addEventListener("sourceopen", ok, { once: true }); }).then(function () {
+        if (stale()) return;
+        var sb = ms.addSourceBuffer(mime);
+        function append(c) {
+          return new Promise(function (ok, fail) {
+            sb.addEventListener("updateend", ok, { once: true });
+            sb.addEventListener("error", function () { fail(new camseal.SealError("damaged")); }, { once: true });
+            sb.appendBuffer(c);
+          });
+        }
+        function pump(chunk) {
+          if (stale()) return;
+          return append(chunk).then(function () {
+            if (stale()) return;
+            return it.next().then(function (r) {
+              if (stale()) return;
+              if (r.done) { if (ms.readyState === "open") ms.endOfStream(); return; }
+              return pump(r.value);
+            });
+          });
+        }
+        return pump(first);
+      });
+    }
+    return { start: start, stop: stop };
   }
-  function sourceOf(seg) { return seg.url; } // the player streams it itself
+  var wholeFile = /(?:^#|&)whole=1(?:&|$)/.test(location.hash); // play as a Blob, as where MediaSource is missing
+
+  // mimeOf names the codecs of a fragmented MP4 from its first bytes (the
+  // init segment): MediaSource must be told them. "" when unknown.
+  function mimeOf(b) {
+    function find(tag) {
+      outer: for (var i = 4; i + 4 <= b.length; i++) {
+        for (var j = 0; j < 4; j++) if (b[i + j] !== tag.charCodeAt(j)) continue outer;
+        return i;
+      }
+      return -1;
+    }
+    var codecs = [], hex = function (x) { return (x < 16 ? "0" : "") + x.toString(16); };
+    var avc = find("avcC");
+    if (avc >= 0 && avc + 8 <= b.length) codecs.push("avc1." + hex(b[avc + 5]) + hex(b[avc + 6]) + hex(b[avc + 7]));
+    else if (find("hvcC") >= 0) codecs.push("hvc1.1.6.L93.B0");
+    else return "";
+    if (find("mp4a") >= 0) codecs.push("mp4a.40.2");
+    else if (find("Opus") >= 0) codecs.push("opus");
+    return 'video/mp4; codecs="' + codecs.join(", ") + '"';
+  }
+
+  // segmentBytes is a whole recording as plain MP4 bytes (to save it).
+  function segmentBytes(seg) {
+    var got = cfg.script && seg.key ? getScript(seg.url).then(base64Bytes) : getBytes(seg.url);
+    return seg.key ? got.then(function (b) { return unseal(b, { fileKey: b64url(seg.key) }); }) : got;
+  }
 
   // ---- the segments ----
   function order(a, b) { return a.ms - b.ms || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0); }
@@ -114,7 +267,7 @@
         day.segs = x.segments;
         add(x.segments);
         render();
-      }, function (e) { day.loading = null; trouble = ""; problem(e); });
+      }, function (e) { day.loading = null; trouble = ""; problem(e, true); });
     }
     return day.loading;
   }
@@ -122,6 +275,11 @@
   // setLatest takes a latest document: days, newest segments, expiry.
   function setLatest(x) {
     doc = x;
+    if (!known && cfg.sealed) { // the title only comes with the decrypted index
+      known = true;
+      if (x.title) { document.title = x.title; document.querySelector("h1").textContent = x.title; }
+    }
+    known = true;
     var seen = {};
     x.days.forEach(function (info) {
       seen[info.day] = true;
@@ -154,7 +312,17 @@
     resumeAt = seekTo;
     lastProgress = Date.now();
     played.push(seg.path);
-    video.src = sourceOf(seg);
+    if (source) source.stop();
+    source = sourceFor(seg);
+    var failed = source.start(seg, startPlayer);
+    if (failed) failed.catch(function (e) { if (current === seg) sourceFailed(seg, e); });
+    if (dayOf(seg) !== shownDay) { shownDay = dayOf(seg); render(); }
+    if (trouble === "damaged") trouble = "";
+    if (!trouble) say("");
+    highlight();
+  }
+
+  function startPlayer() {
     var p = video.play();
     if (p && p.catch) {
       p.catch(function (err) {
@@ -166,9 +334,29 @@
         }
       });
     }
-    if (dayOf(seg) !== shownDay) { shownDay = dayOf(seg); render(); }
-    if (!trouble) say("");
-    highlight();
+  }
+
+  // sourceFailed: a recording that does not decrypt is damaged (changed or
+  // cut short on the server): said, never shown, and the next one plays.
+  // Network trouble goes the way of any failed fetch.
+  function sourceFailed(seg, e) {
+    if (e && e.kind && e.kind !== "network" && e.kind !== "gone") {
+      trouble = "damaged";
+      video.removeAttribute("src");
+      video.load();
+      say("The recording of " + camTime(seg.ms, seg.off) + " is damaged and can\u2019t be shown; going on with the next one.");
+      damaged.push(seg.path);
+      setTimeout(function () { if (current === seg) { waiting = false; advanceFrom(seg); } }, 2500);
+      return;
+    }
+    var at = Math.max(resumeAt, video.currentTime || 0), t = problem(e);
+    if (t === "gone") setTimeout(function () { if (current === seg) { trouble = ""; advance(); } }, 2000);
+    if (t === "offline") retryLater(seg, at);
+  }
+  function advanceFrom(seg) {
+    var i = after(seg);
+    if (i >= 0) play(i);
+    else advance(); // the sentence stays until something newer comes
   }
 
   function playLatest() {
@@ -189,10 +377,16 @@
 
   // problem explains a failed fetch or playback in plain words and decides
   // what happens next: offline waits and resumes, gone skips, expired stops.
-  function problem(err) {
+  function problem(err, isDoc) {
     // A 403 near the end of the link's life is its expiry (the server's
     // clock and the signature's second may run a little ahead of ours).
     var expired = doc.expires && (Date.now() >= doc.expires || (err && err.status === 403 && Date.now() >= doc.expires - 120000));
+    if (err && err.kind && err.kind !== "network") { // the index does not open with this link's key
+      return stop("invalid", "This link is not complete or not valid. Ask the person who sent it to send the whole link again.");
+    }
+    if (isDoc && err && err.status === 404) { // the page's own index is gone: share --revoke
+      return stop("revoked", "This link has been withdrawn by the person who shared it. Ask them for a new one if you still need it.");
+    }
     if (expired || (err && err.status === 403)) {
       trouble = "expired";
       say(expired ? "This link has expired. Ask the person who sent it for a new one."
@@ -211,9 +405,24 @@
     return trouble;
   }
 
+  function over() { return trouble === "expired" || trouble === "invalid" || trouble === "revoked"; }
+
+  // stop ends the page for good: what is shown is all it can say.
+  function stop(why, sentence) {
+    trouble = why;
+    say(sentence);
+    if (source) source.stop();
+    video.removeAttribute("src");
+    video.load();
+    stopPolling();
+    $("age").textContent = "";
+    highlight();
+    return trouble;
+  }
+
   // After a playback error: ask for one byte to learn why.
   function diagnose() {
-    if (!current || trouble === "expired") return;
+    if (!current || over()) return;
     var seg = current, at = Math.max(resumeAt, video.currentTime || 0);
     if (cfg.script) { problem(new TypeError("file")); retryLater(seg, at); return; }
     fetch(seg.url, { headers: { Range: "bytes=0-0" }, cache: "no-store" }).then(function (r) {
@@ -236,21 +445,30 @@
   }
 
   // ---- freshness: how old the newest footage is, LIVE only when true ----
+  var liveFeed = false; // footage keeps arriving
+  // LIVE only while the newest footage is what plays (or is awaited), not
+  // while an older recording or day is watched.
+  function freshnessBadge() { $("live").hidden = !(liveFeed && (!current || waiting || after(current) < 0)); }
   function freshness() {
+    if (over()) { liveFeed = false; freshnessBadge(); return; }
     var last = segs.length ? segs[segs.length - 1] : null;
     var liveNow = false, text = "", old = false;
-    if (!last) {
+    if (!known) {
+      text = "";
+    } else if (!last) {
       text = doc.live ? "No recordings in this period yet." : "No recordings in this period.";
     } else {
       var end = endOf(last), late = Date.now() - end;
-      liveNow = doc.live && trouble !== "expired" && late < 2 * typical() + 120000;
+      liveNow = doc.live && !over() && late < 2 * typical() + 120000;
       if (liveNow) text = "Latest footage: " + ago(end) + ".";
       else if (doc.live) { text = "Camera offline since " + fLocalWhen.format(new Date(end)) + "."; old = true; }
       else text = "Recordings up to " + fLocalWhen.format(new Date(end)) + ".";
     }
-    $("live").hidden = !liveNow;
+    liveFeed = liveNow;
+    freshnessBadge();
     $("age").textContent = text;
     $("age").className = old ? "old" : "";
+    if (known && cfg.sealed && !doc.expires) $("expiry").textContent = "This link keeps working until the person who shared it withdraws it.";
     if (doc.expires) {
       $("expiry").textContent = Date.now() < doc.expires ? "This link works until " + fLocalWhen.format(new Date(doc.expires)) + "." : "This link has expired.";
       if (Date.now() >= doc.expires && trouble !== "expired") problem(null);
@@ -260,7 +478,7 @@
   // ---- polling: small, conditional, paused when hidden ----
   function poll() {
     pollTimer = 0;
-    if (!doc.live || trouble === "expired") return;
+    if (!doc.live || over()) return;
     if (document.hidden) return; // resumes on visibilitychange
     polls++;
     getDoc(cfg.latestURL).then(function (x) {
@@ -268,7 +486,7 @@
       setLatest(x);
       schedule(doc.poll || 15000);
     }, function (e) {
-      if (problem(e) === "offline") schedule(5000);
+      if (problem(e, true) === "offline") schedule(5000);
     });
   }
   function schedule(ms) { if (!pollTimer && doc.live) pollTimer = setTimeout(poll, ms); }
@@ -333,7 +551,8 @@
     highlight();
   }
   function highlight() {
-    var none = !segs.length;
+    var none = !segs.length || over();
+    freshnessBadge();
     $("prev").disabled = none || !current || before(current) < 0;
     $("next").disabled = none || !current || after(current) < 0;
     $("save").disabled = none || !current;
@@ -390,7 +609,7 @@
   tl.addEventListener("pointerdown", function (ev) {
     if (!shownDay) return;
     dragging = true;
-    if (tl.setPointerCapture) tl.setPointerCapture(ev.pointerId);
+    try { tl.setPointerCapture(ev.pointerId); } catch (e) { /* a pointer the browser does not track (synthetic): drag without capture */ }
     bubble(ev.clientX);
   });
   tl.addEventListener("pointermove", function (ev) { if (dragging) bubble(ev.clientX); });
@@ -435,7 +654,7 @@
     var seg = current;
     if (!seg) return;
     say("Saving " + camTime(seg.ms, seg.off) + "\u2026");
-    getBytes(seg.url).then(function (bytes) {
+    segmentBytes(seg).then(function (bytes) {
       var blob = new Blob([bytes], { type: "video/mp4" }), name = fileName(seg);
       var file = window.File ? new File([blob], name, { type: "video/mp4" }) : null;
       if (file && navigator.canShare && navigator.canShare({ files: [file] }) && window.matchMedia("(pointer: coarse)").matches) {
@@ -465,7 +684,9 @@
     if (seekTo > 0 && seekTo < video.duration) video.currentTime = seekTo;
     seekTo = 0;
   });
-  video.addEventListener("error", diagnose);
+  // A sealed source reports its own failures (sourceFailed); for a plain
+  // one the player's error is all there is.
+  video.addEventListener("error", function () { if (!(current && current.key)) diagnose(); });
   // A stall that never ends (a dead connection) counts as an error.
   setInterval(function () {
     if (current && !video.paused && !video.ended && !trouble && Date.now() - lastProgress > 15000) { lastProgress = Date.now(); diagnose(); }
@@ -497,20 +718,22 @@
   // Tests and curious people: window.camshare.state().
   window.camshare = {
     state: function () {
-      return { segments: segs.length, current: current && current.path, waiting: waiting, live: !$("live").hidden,
+      return { segments: segs.length, current: current && current.path, waiting: waiting, live: !$("live").hidden, damaged: damaged.slice(),
         trouble: trouble, played: played.slice(), polls: polls, days: Object.keys(days).length,
         loadedDays: Object.keys(days).filter(function (d) { return days[d].segs; }).length };
     }
   };
 
   // Start: the embedded copy at once, then the newest from latest.json.
-  setLatest(doc);
+  if (known) setLatest(doc); else render();
   var start = function () {
     var newest = doc.days.length ? doc.days[doc.days.length - 1].day : "";
     playLatest();
     if (newest) loadDay(newest);
   };
-  if (doc.live && cfg.latestURL) {
-    getDoc(cfg.latestURL).then(setLatest, problem).then(function () { start(); schedule(doc.poll || 15000); });
+  if ((doc.live || !known) && cfg.latestURL) {
+    if (!known) say("Opening\u2026");
+    getDoc(cfg.latestURL).then(function (x) { if (!over()) say(""); setLatest(x); }, function (e) { problem(e, true); })
+      .then(function () { start(); schedule(doc.poll || 15000); });
   } else start();
 })();

@@ -20,26 +20,29 @@
 // its own MiniBrowser (a WebKitWebDriver serves one session), so opening
 // one costs a browser start (5-15 s on a loaded machine).
 //
-// What each engine can prove here (no sound device on the test machines;
-// media may start with sound by itself in all three):
+// What each engine can prove here (the test machines have no sound
+// device: Firefox plays to a private PulseAudio null sink the kit starts,
+// WebKit to GStreamer's fakeaudiosink, headless Chromium to its own fake
+// output; media may start with sound by itself in all three):
 //   - Time advancing (currentTime, readyState, ended), errors
 //     (error.code), duration, getVideoPlaybackQuality(): all three.
-//   - Audio decoded (AudioDecodedJS): Chromium counts decoded audio bytes
-//     (webkitAudioDecodedByteCount). WebKit counts nothing, so the kit
-//     reads the decoded samples through a Web Audio analyser: true means
-//     the audio is not silence, the strongest proof of the three. Firefox
-//     says only that the media has an audio track it accepted
-//     (mozHasAudio); its AudioContext stays "suspended" without a sound
-//     device, so its samples cannot be read.
+//   - Sound decoded (AudioDecodedJS): all three, the same way: the decoded
+//     samples are read through a Web Audio analyser, so true means the
+//     sound is not silence. The engines' own counters prove less or
+//     nothing: Chromium's webkitAudioDecodedByteCount counts bytes (also
+//     of silence), Firefox's mozHasAudio (video elements only) says only
+//     that there is an audio track, WebKitGTK has no counter at all.
+//     Without the kit's sound server Firefox fails audio-only media
+//     ("OnMediaSinkAudioError") and its AudioContext stays "suspended".
 //   - audioTracks.length (the container's audio tracks): WebKit only;
 //     Chromium and Firefox hide audioTracks behind a flag.
 //   - MediaSource: all three. WebKit (GStreamer) needs
 //     gstreamer1.0-plugins-bad (h264parse) for H.264 in MediaSource, and
 //     stays at readyState 1 when the buffered range starts after 0, as it
 //     does for H.264 with B-frames (first picture at 0.2 s with ffmpeg's
-//     defaults): Chromium and Firefox skip that gap, WebKit waits until
-//     currentTime is moved into the buffered range. Camera streams have
-//     no B-frames.
+//     defaults): it waits until currentTime is moved into the buffered
+//     range (a page can seek to buffered.start(0)). IP cameras rarely send
+//     B-frames.
 //   - Screenshots are of the viewport in all three; viewports are exact
 //     (WebKit: the window is sized to the viewport plus its toolbar, and
 //     SetViewport returns once the page reports the new size).

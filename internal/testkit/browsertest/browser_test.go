@@ -41,7 +41,7 @@ ms.addEventListener("sourceopen", async () => {
 </script>`)
 	for _, e := range Engines() {
 		t.Run(string(e), func(t *testing.T) {
-			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			start := time.Now()
 			p := Open(ctx, t, e, url, Options{})
@@ -94,13 +94,13 @@ func jsString(s string) string {
 	return string(b)
 }
 
-// ffmpegClip writes a 6 s test picture (H.264 Constrained Baseline, fragmented
+// ffmpegClip writes a 20 s test picture (H.264 Constrained Baseline, fragmented
 // MP4) with the audio input and codec args.
 func ffmpegClip(t *testing.T, path string, audio ...string) {
 	t.Helper()
 	args := []string{"-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10"}
 	args = append(args, audio...)
-	args = append(args, "-t", "6", "-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p",
+	args = append(args, "-t", "20", "-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p",
 		"-movflags", "+frag_keyframe+empty_moov+default_base_moof", path)
 	if out, err := exec.Command("ffmpeg", args...).CombinedOutput(); err != nil {
 		t.Fatalf("ffmpeg: %v %s", err, out)

@@ -44,7 +44,7 @@ func startChromium(ctx context.Context) (browser, error) {
 	if err := startChild(cmd); err != nil {
 		return nil, err
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(startTimeout)
 	for b.conn == nil {
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			cmd.Process.Kill()

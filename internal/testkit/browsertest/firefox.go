@@ -45,10 +45,15 @@ func startFirefox(ctx context.Context) (browser, error) {
 	if err := os.WriteFile(filepath.Join(dir, "user.js"), []byte(firefoxPrefs), 0o644); err != nil {
 		return nil, err
 	}
+	sound, err := startSoundServer(ctx, filepath.Join(dir, "pulse"))
+	if err != nil {
+		return nil, err
+	}
 	b := &firefox{stderr: &syncBuffer{}}
 	cmd := exec.Command(FirefoxBinary, "--headless", "--no-remote",
 		"--remote-debugging-port=0", "--remote-allow-origins=http://127.0.0.1",
 		"--profile", dir, "about:blank")
+	cmd.Env = append(withoutEnv("PULSE_SERVER"), "PULSE_SERVER="+sound)
 	cmd.Stderr = b.stderr
 	cmd.Stdout = b.stderr
 	if err := startChild(cmd); err != nil {
@@ -59,7 +64,7 @@ func startFirefox(ctx context.Context) (browser, error) {
 		return nil, err
 	}
 	// Firefox writes the port it chose to the profile once it listens.
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(startTimeout)
 	for b.conn == nil {
 		if time.Now().After(deadline) || ctx.Err() != nil {
 			return fail(fmt.Errorf("firefox did not start: %s", lastLines(b.stderr.String(), 5)))

@@ -172,29 +172,21 @@ func (p *Page) Close() {
 	p.once.Do(p.d.close)
 }
 
-// AudioDecodedJS is a JavaScript expression, true once the engine has
-// decoded some of media's audio (media is an expression for an <audio> or
-// <video> element). Each engine reports it differently; see the package
-// doc for what each one proves. Poll it from the start of playback and on
-// every poll, also when waiting for something else with it (an array or
-// &, not &&): in WebKit its first evaluation routes the element's sound
-// through an analyser, which sees samples only after 1-3 s of playback,
-// and once the media has ended there is only silence to see.
+// AudioDecodedJS is a JavaScript expression, true once media's decoded
+// sound is not silence (media is an expression for an <audio> or <video>
+// element; same origin as the page, or its samples read as silence). The
+// samples themselves are read, the same way in every engine: its first
+// evaluation routes the element's sound through a Web Audio analyser
+// (which keeps the last 0.7 s of samples; the page must not route that
+// element through Web Audio itself), and every evaluation keeps the
+// loudest sample seen. Poll it from the start of playback and on every
+// poll, also when waiting for something else with it (an array or &, not
+// &&): the analyser sees samples only after up to 3 s of playback (in
+// WebKit), and once the media has ended there is only silence to see.
 func (e Engine) AudioDecodedJS(media string) string {
-	switch e {
-	case Firefox:
-		return "(" + media + ").mozHasAudio"
-	case WebKit:
-		return strings.Replace(soundTapJS, "MEDIA", media, 1)
-	default:
-		return "(" + media + ").webkitAudioDecodedByteCount > 0"
-	}
+	return strings.Replace(soundTapJS, "MEDIA", media, 1)
 }
 
-// soundTapJS is true once media's decoded audio is not silence. WebKitGTK
-// counts no decoded bytes, so the samples themselves are read: on first
-// use it routes the element through a Web Audio analyser (which keeps the
-// last 0.7 s of samples), and every evaluation keeps the loudest seen.
 const soundTapJS = `((m) => {
 	let t = m.__camshareSoundTap;
 	if (!t) {

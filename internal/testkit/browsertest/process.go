@@ -9,7 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
+
+// startTimeout bounds a browser's (or its display's or sound server's)
+// start when the caller's ctx does not: minutes, because a loaded test
+// machine (load average 30+ on 2 cores) takes over a minute to start
+// Firefox.
+const startTimeout = 3 * time.Minute
 
 // Browsers are shared by every test of a test binary and outlive any one
 // test, so nothing can close them at the end: the kernel does. Each child

@@ -85,9 +85,9 @@ func startXvfb(ctx context.Context, stderr *syncBuffer, exited chan struct{}) (s
 	case <-ctx.Done():
 		cmd.Process.Kill()
 		return "", fmt.Errorf("Xvfb did not start: %w", ctx.Err())
-	case <-time.After(60 * time.Second):
+	case <-time.After(startTimeout):
 		cmd.Process.Kill()
-		return "", errors.New("Xvfb did not start in 60 s")
+		return "", fmt.Errorf("Xvfb did not start in %v", startTimeout)
 	}
 }
 
@@ -99,14 +99,7 @@ func startXvfb(ctx context.Context, stderr *syncBuffer, exited chan struct{}) (s
 // fakeaudiosink (gstreamer1.0-plugins-bad) consumes decoded audio at the
 // real-time pace of a sound card.
 func webkitEnv(display, configDir string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		switch strings.SplitN(kv, "=", 2)[0] {
-		case "DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "GDK_BACKEND", "XDG_CONFIG_HOME", "GST_PLUGIN_FEATURE_RANK":
-			continue
-		}
-		env = append(env, kv)
-	}
+	env := withoutEnv("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "GDK_BACKEND", "XDG_CONFIG_HOME", "GST_PLUGIN_FEATURE_RANK")
 	return append(env, "DISPLAY="+display, "GDK_BACKEND=x11", "XDG_CONFIG_HOME="+configDir,
 		"GST_PLUGIN_FEATURE_RANK=fakeaudiosink:max")
 }

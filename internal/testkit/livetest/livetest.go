@@ -41,6 +41,8 @@ type Options struct {
 	Fixture string        // testcam fixture; "" = its default
 	Encrypt bool          // seal segments, parts and index
 	Page    string        // HTML served at /page/index.html (scripts of share/page beside it)
+	// OnShipped is called after each segment is verified on the remote.
+	OnShipped func(ship.Shipped)
 }
 
 // Rig is a running pipeline.
@@ -125,7 +127,12 @@ func Start(t testing.TB, o Options) *Rig {
 		}()
 		sources = append(sources, ship.Source{Name: name, Dir: dir, Dest: dest, Encrypt: r.Archive})
 	}
-	r.Shipper, err = ship.New(ship.Options{Sources: sources, Scheme: r.Scheme, Live: true, Rescan: 2 * time.Second})
+	r.Shipper, err = ship.New(ship.Options{Sources: sources, Scheme: r.Scheme, Live: true, Rescan: 2 * time.Second,
+		OnShipped: func(_ context.Context, sh ship.Shipped) {
+			if o.OnShipped != nil {
+				o.OnShipped(sh)
+			}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}

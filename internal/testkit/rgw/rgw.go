@@ -235,6 +235,19 @@ func (s *Server) Close() {
 	os.RemoveAll(s.dir)
 }
 
+// leftovers says what Close left behind: a daemon still running or the dir.
+func (s *Server) leftovers() error {
+	for name, p := range s.procs {
+		if err := p.cmd.Process.Signal(syscall.Signal(0)); err == nil {
+			return fmt.Errorf("rgw: %s (pid %d) still runs after Close", name, p.cmd.Process.Pid)
+		}
+	}
+	if _, err := os.Stat(s.dir); err == nil {
+		return fmt.Errorf("rgw: %s still exists after Close", s.dir)
+	}
+	return nil
+}
+
 // Remote is an rclone connection string for bucket (and a path inside it),
 // with extra backend options such as "acl=public-read".
 func (s *Server) Remote(bucketPath string, options ...string) string {

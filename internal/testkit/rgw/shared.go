@@ -3,6 +3,7 @@ package rgw
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -32,6 +33,10 @@ func Main(m *testing.M) int {
 	defer shared.Unlock()
 	if shared.srv != nil {
 		shared.srv.Close()
+		if err := shared.srv.leftovers(); err != nil && code == 0 {
+			fmt.Fprintln(os.Stderr, err)
+			code = 1
+		}
 		shared.srv = nil
 	}
 	return code
