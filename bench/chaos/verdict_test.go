@@ -165,11 +165,13 @@ func decode(path string) (time.Duration, error) {
 	return 0, fmt.Errorf("ffprobe: no video frame decoded")
 }
 
-// findDuplicates: the same bytes twice, or two files of one camera
-// covering the same time (by more than a name's rounding).
+// findDuplicates: the same bytes twice in one camera's folder, or two of
+// its files covering the same time (by more than a name's rounding).
 func (v *verdict) findDuplicates() {
-	seen := map[[32]byte]string{}
 	for cam := range v.files {
+		// Per camera: cameras playing the same fixture in step make
+		// byte-identical segments of the same name.
+		seen := map[[32]byte]string{}
 		fs := v.files[cam]
 		sort.Slice(fs, func(i, j int) bool { return fs[i].start.Before(fs[j].start) })
 		for i, f := range fs {
