@@ -17,9 +17,9 @@ import (
 
 // pruneOptions are prune's flags as the command line gives them.
 type pruneOptions struct {
-	ro     remote.Options
-	o      prune.Options
-	names  *schemeFlags
+	ro      remote.Options
+	o       prune.Options
+	names   *schemeFlags
 	local   string
 	keyFile string
 	asJSON  bool

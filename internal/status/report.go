@@ -75,7 +75,7 @@ func reportLive(w io.Writer, l Live, now time.Time) {
 		fmt.Fprintln(w, "    live view: nobody watching")
 		return
 	}
-	fmt.Fprintf(w, "    live view: someone watching, %s behind the camera", round(time.Duration(l.Delay)))
+	fmt.Fprintf(w, "    live view: someone watching, %s behind the camera", time.Duration(l.Delay).Round(100*time.Millisecond))
 	if !l.LastPart.IsZero() {
 		fmt.Fprintf(w, " (last part %s ago)", round(now.Sub(l.LastPart)))
 	}

@@ -43,6 +43,15 @@ type Options struct {
 	Page    string        // HTML served at /page/index.html (scripts of share/page beside it)
 	// OnShipped is called after each segment is verified on the remote.
 	OnShipped func(ship.Shipped)
+	// BwLimit is rclone's --bwlimit. rclone's config is per process: the
+	// first rig of a test binary sets it for every later one.
+	BwLimit string
+}
+
+// Request is one request the front passed on, for tests of ordering.
+type Request struct {
+	Who, Method, Kind string
+	Start, End        time.Time
 }
 
 // Rig is a running pipeline.
@@ -59,6 +68,14 @@ type Rig struct {
 	down   atomic.Bool
 	mu     sync.Mutex
 	counts map[string]int // "who method kind" → requests
+	log    []Request
+}
+
+// Requests is every request passed on so far, in the order they ended.
+func (r *Rig) Requests() []Request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Request(nil), r.log...)
 }
 
 var (
@@ -73,6 +90,7 @@ func Start(t testing.TB, o Options) *Rig {
 	setupOnce.Do(func() {
 		setupCtx, setupErr = remote.Setup(context.Background(), remote.Options{
 			ConfigPath: filepath.Join(os.TempDir(), "camshare-livetest-none.conf"), LowLevelRetries: 1, Transfers: 2,
+			BwLimit: o.BwLimit,
 		}, logging.Discard())
 	})
 	if setupErr != nil {
@@ -251,7 +269,11 @@ func (r *Rig) handler(page string) http.Handler {
 			http.Error(w, "outage", http.StatusBadGateway)
 			return
 		}
+		began := time.Now()
 		proxy.ServeHTTP(w, req) // the Host header stays the front's: what was signed
+		r.mu.Lock()
+		r.log = append(r.log, Request{Who: who, Method: req.Method, Kind: kindOf(req.URL.Path), Start: began, End: time.Now()})
+		r.mu.Unlock()
 	})
 }
 
