@@ -11,7 +11,7 @@
 #   sudo ./bench/chaos.sh              # 600 s (needs root: the disk is a tmpfs of its own)
 #   SECS=1800 SEED=7 ./bench/chaos.sh
 #
-# The test suite runs the same test for 115 s (each fault once).
+# The test suite runs the same test for 120 s (each fault once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${SECS:-600}

@@ -10,7 +10,7 @@
 // undecodable files, duplicates, files left locally, unshipped deletions,
 // credentials in the logs.
 //
-//	go test ./bench/chaos -run TestChaos -v               # the suite's 115 s run: each fault once
+//	go test ./bench/chaos -run TestChaos -v               # the suite's 120 s run: each fault once
 //	CHAOS_SECS=600 CHAOS_SEED=7 go test ./bench/chaos ...  # what bench/chaos.sh runs
 //
 // The tmpfs needs root (test.sh runs as root or with sudo): a small file
@@ -79,7 +79,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestChaos(t *testing.T) {
-	secs := time.Duration(envInt("CHAOS_SECS", 115)) * time.Second
+	secs := time.Duration(envInt("CHAOS_SECS", 120)) * time.Second
 	seed := uint64(envInt("CHAOS_SEED", 1))
 	for _, tool := range []string{"ffmpeg", "ffprobe"} {
 		if _, err := exec.LookPath(tool); err != nil {
