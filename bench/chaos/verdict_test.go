@@ -81,6 +81,14 @@ func judge(t *testing.T, r *rig, tl *timeline) *verdict {
 		}
 		rel, _ := filepath.Rel(root, p)
 		cam := camIndex(strings.SplitN(rel, "/", 2)[0])
+		if seg, ok := scheme.SidecarOf(d.Name()); ok && cam >= 0 {
+			// A segment's metadata (issue 14) ships beside it; one whose
+			// segment is missing is left over, as junk is.
+			if _, err := os.Stat(filepath.Join(filepath.Dir(p), seg)); err != nil {
+				v.notSegments = append(v.notSegments, rel+" (sidecar without its segment)")
+			}
+			return nil
+		}
 		if _, ok := scheme.Time(d.Name()); !ok || cam < 0 {
 			v.notSegments = append(v.notSegments, rel)
 			return nil
