@@ -38,3 +38,13 @@ fi
 go mod download
 go vet ./...
 go test -timeout 40m -count=1 "$@" ./...
+
+# Every fuzz target also fuzzes a short while (not only its seeds) when the
+# whole suite runs; FUZZTIME=60s ./test.sh fuzzes longer.
+if [ $# -eq 0 ]; then
+  for target in ./internal/layout:FuzzTime ./internal/config:FuzzParse ./internal/redact:FuzzSecret \
+    ./internal/remote:FuzzSpec ./internal/seal:FuzzDecrypt ./share:FuzzParseTime \
+    ./record/internal/segment:FuzzScan ./record/internal/segment:FuzzRecover; do
+    go test -run '^$' -fuzz "^${target#*:}\$" -fuzztime "${FUZZTIME:-10s}" "${target%%:*}"
+  done
+fi
