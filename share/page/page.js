@@ -160,7 +160,7 @@
       var parts = [first];
       function next() {
         if (done) { if (!stale()) { attach(new Blob(parts, { type: "video/mp4" })); attached(); } return; }
-        return it.next().then(function (r) { if (stale()) return; done = r.done; if (!r.done) parts.push(r.value); return next(); });
+        return it.next().then(function (r) { if (stale()) return; lastProgress = Date.now(); done = r.done; if (!r.done) parts.push(r.value); return next(); });
       }
       return next();
     }
@@ -183,6 +183,7 @@
           if (stale()) return;
           return append(chunk).then(function () {
             if (stale()) return;
+            lastProgress = Date.now(); // decrypting as it arrives: not a stall
             return it.next().then(function (r) {
               if (stale()) return;
               if (r.done) { if (ms.readyState === "open") ms.endOfStream(); return; }
@@ -785,8 +786,12 @@
     if (trouble === "offline" && !video.paused) { trouble = ""; say(""); }
     tick();
   });
+  var firstPicture = 0; // ms from navigation to the first picture (benchmarks)
+  video.addEventListener("playing", function () { if (!firstPicture) firstPicture = performance.now(); });
   video.addEventListener("playing", function () { if (trouble === "offline" || trouble === "gone") trouble = ""; if (!trouble) say(""); });
   video.addEventListener("waiting", function () { if (!trouble) say("Loading\u2026"); });
+  // Bytes still arriving (a slow link, a long recording) are not a stall.
+  video.addEventListener("progress", function () { lastProgress = Date.now(); });
   video.addEventListener("loadedmetadata", function () {
     if (seekTo > 0 && seekTo < video.duration) video.currentTime = seekTo;
     seekTo = 0;
@@ -825,7 +830,7 @@
   // Tests and curious people: window.camshare.state().
   window.camshare = {
     state: function () {
-      return { segments: segs.length, current: current && current.path, waiting: waiting, live: !$("live").hidden, damaged: damaged.slice(),
+      return { segments: segs.length, current: current && current.path, waiting: waiting, live: !$("live").hidden, damaged: damaged.slice(), firstPicture: firstPicture,
         trouble: trouble, played: played.slice(), polls: polls, days: Object.keys(days).length,
         loadedDays: Object.keys(days).filter(function (d) { return days[d].segs; }).length };
     }
