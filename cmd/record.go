@@ -65,6 +65,8 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 	names = addSchemeFlags(f, false)
 	f.StringVar(&o.Transport, "transport", "tcp", "RTSP transport: tcp, udp or auto")
 	f.StringVar(&o.Audio, "audio", "auto", "audio: auto (AAC kept, G.711 converted to AAC) or none")
+	f.BoolVar(&o.NoActivity, "no-activity", false, "do not score activity or write a sidecar (NAME.json) beside each segment")
+	f.StringVar(&o.Camera, "camera", "", "camera name written into the sidecars")
 	f.StringVar(&passwordFile, "password-file", "", "read the camera password from this file (overrides the URL's; also "+passwordEnv+")")
 	c.RegisterFlagCompletionFunc("transport", fixedChoices("tcp", "udp", "auto"))
 	c.RegisterFlagCompletionFunc("audio", fixedChoices("auto", "none"))

@@ -23,6 +23,9 @@ type shipOptions struct {
 	withPages bool
 	encrypt   bool
 	kf        keyFlags
+
+	onlyActive   bool
+	keepInactive time.Duration
 }
 
 func newShipCmd(g *globals) *cobra.Command {
@@ -51,6 +54,8 @@ encrypted config with $RCLONE_CONFIG_PASS) or a connection string such as
 	o := &so.o
 	f.StringVar(&so.dir, "dir", "", "local folder the recorder writes to")
 	f.StringVar(&so.to, "to", "", "rclone remote and folder, REMOTE:FOLDER")
+	f.BoolVar(&so.onlyActive, "only-active", false, "upload only segments whose sidecar shows activity (or that have none); keep the rest locally")
+	f.Var(units.DurationVar(&so.keepInactive), "keep-inactive", "with --only-active: how long segments without activity stay locally (default 24h)")
 	f.BoolVar(&o.Once, "once", false, "ship what is there and exit (for cron); exit 1 if anything failed")
 	f.BoolVar(&o.Live, "live", false, "near-live view: while a share page watches, upload the segment being recorded in 2 s parts (S3 remotes; while nobody watches: one HEAD every 5 s)")
 	f.Var(units.SizeVar(&o.MaxLocal), "max-local", "most bytes to keep waiting locally; oldest deleted beyond (e.g. 20GB)")
@@ -94,7 +99,7 @@ func runShip(ctx context.Context, g *globals, so *shipOptions) error {
 	if err != nil {
 		return err
 	}
-	src := ship.Source{Dir: so.dir, Dest: dest}
+	src := ship.Source{Dir: so.dir, Dest: dest, OnlyActive: so.onlyActive, KeepInactive: so.keepInactive}
 	if so.encrypt {
 		if src.Encrypt, err = shipKey(g, &so.kf); err != nil { // ship_encrypt.go
 			return err

@@ -61,30 +61,23 @@ func (p *plan) chill(ctx context.Context, res *Result) error {
 		return nil
 	}
 	var mu sync.Mutex
-	var wg sync.WaitGroup
 	var failed []string
-	sem := make(chan struct{}, max(1, fs.GetConfig(ctx).Checkers))
-	for _, o := range objs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			st, ok := o.(fs.SetTierer)
-			err := errors.New("object cannot change class")
-			if ok {
-				err = st.SetTier(tier)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				p.o.Log.Error("prune: moving to the cold class failed", "path", o.Remote(), "tier", tier, "err", err)
-				failed = append(failed, o.Remote())
-				return
-			}
-			res.Cold++
-		}()
-	}
-	wg.Wait()
+	inParallel(ctx, len(objs), func(i int) {
+		o := objs[i]
+		st, ok := o.(fs.SetTierer)
+		err := errors.New("object cannot change class")
+		if ok {
+			err = st.SetTier(tier)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			p.o.Log.Error("prune: moving to the cold class failed", "path", o.Remote(), "tier", tier, "err", err)
+			failed = append(failed, o.Remote())
+			return
+		}
+		res.Cold++
+	})
 	if len(failed) > 0 {
 		res.Failed = append(res.Failed, failed...)
 		return fmt.Errorf("could not move %d to %s: %s", len(failed), tier, joinShort(failed, 5))

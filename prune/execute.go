@@ -164,56 +164,46 @@ func (p *plan) deleteOwn(ctx context.Context, objs []fs.Object, gone map[string]
 		return
 	}
 	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, fs.GetConfig(ctx).Checkers))
-	for _, o := range objs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			err := operations.DeleteFile(ctx, o)
-			if err != nil && !errors.Is(err, fs.ErrorObjectNotFound) {
-				p.o.Log.Error("prune: delete failed", "path", o.Remote(), "err", err)
-				t.failed(o.Remote())
-				return
-			}
+	inParallel(ctx, len(objs), func(i int) {
+		if p.deleteOne(ctx, objs[i], objs[i].Remote(), t) {
 			mu.Lock()
-			gone[o.Remote()] = true
+			gone[objs[i].Remote()] = true
 			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+		}
+	})
 }
 
 // deleteEach deletes segments in parallel and returns the paths gone.
 func (p *plan) deleteEach(ctx context.Context, segs []archive.Segment, t *tally) map[string]bool {
 	gone := map[string]bool{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, max(1, fs.GetConfig(ctx).Checkers))
-	for _, seg := range segs {
-		if p.o.DryRun {
+	if p.o.DryRun {
+		for _, seg := range segs {
 			t.deleted(seg)
-			continue
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			err := operations.DeleteFile(ctx, seg.Object)
-			if err != nil && !errors.Is(err, fs.ErrorObjectNotFound) {
-				p.o.Log.Error("prune: delete failed", "path", seg.Path, "err", err)
-				t.failed(seg.Path)
-				return
-			}
+		return gone
+	}
+	var mu sync.Mutex
+	inParallel(ctx, len(segs), func(i int) {
+		seg := segs[i]
+		if p.deleteOne(ctx, seg.Object, seg.Path, t) {
 			t.deleted(seg)
 			mu.Lock()
 			gone[seg.Path] = true
 			mu.Unlock()
-		}()
-	}
-	wg.Wait()
+		}
+	})
 	return gone
+}
+
+// deleteOne deletes one object; one already gone counts as deleted.
+func (p *plan) deleteOne(ctx context.Context, o fs.Object, path string, t *tally) bool {
+	err := operations.DeleteFile(ctx, o)
+	if err != nil && !errors.Is(err, fs.ErrorObjectNotFound) {
+		p.o.Log.Error("prune: delete failed", "path", path, "err", err)
+		t.failed(path)
+		return false
+	}
+	return true
 }
 
 // removeEmptyDirs removes the unit's folders that hold nothing any more,

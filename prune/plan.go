@@ -140,23 +140,31 @@ func (p *plan) listNewest(ctx context.Context) error {
 // listUnits lists units in parallel (as many as rclone's --checkers).
 func (p *plan) listUnits(ctx context.Context, us []*unit) []error {
 	errs := make([]error, len(us))
+	inParallel(ctx, len(us), func(i int) {
+		t, err := archive.ListTree(ctx, p.o.Dest, p.s, us[i].dir)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		us[i].tree, us[i].listed = t, true
+	})
+	return errs
+}
+
+// inParallel calls do(0) … do(n-1), as many at once as rclone's --checkers
+// (the number of parallel requests a user sets for every rclone listing).
+func inParallel(ctx context.Context, n int, do func(i int)) {
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, fs.GetConfig(ctx).Checkers))
-	for i, u := range us {
+	for i := range n {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			t, err := archive.ListTree(ctx, p.o.Dest, p.s, u.dir)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			u.tree, u.listed = t, true
+			do(i)
 		}()
 	}
 	wg.Wait()
-	return errs
 }
 
 // doom marks the segments to delete: older than the cut-off, then oldest

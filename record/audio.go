@@ -1,6 +1,7 @@
 package record
 
 import (
+	"fmt"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -9,151 +10,211 @@ import (
 	"github.com/bluenviron/gortsplib/v4/pkg/description"
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/opus"
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
 	"github.com/pion/rtp"
 
 	"github.com/camshare/camshare/record/internal/audio"
 )
 
-// g711Backlog is how much G.711 audio (bytes = samples at 8 kHz) may wait
-// for the transcoder: 30 s (240 kB at most, only while it lags). Beyond
-// that audio is dropped, never the video. Three seconds used to be the
-// bound, and a camera that froze for 5 s and then sent what it had
-// buffered, or a phone busy for a few seconds, lost audio (issue 11 #15):
-// the transcoder runs at ~100x real time, so any backlog a camera or a
-// busy machine makes is worked off within a fraction of a second.
-const g711Backlog = 30 * 8000
+// backlogSeconds is how much audio may wait for the transcoder: 30 s
+// (240 kB of G.711 at most, only while it lags). Beyond that audio is
+// dropped, never the video. Three seconds used to be the bound, and a
+// camera that froze for 5 s and then sent what it had buffered, or a phone
+// busy for a few seconds, lost audio (issue 11 #15): the transcoder runs at
+// ~100x real time, so any backlog a camera or a busy machine makes is
+// worked off within a fraction of a second.
+const backlogSeconds = 30
 
-// g711Batch: the worker is woken once a second of samples (8 AAC frames)
-// is queued, not for every 20 ms packet: each wake-up costs more
+// batchFrames: the worker is woken once a second of samples (8 AAC frames
+// at 8 kHz) is queued, not for every 40 ms packet: each wake-up costs more
 // CPU than the work it does (see wakeInterval).
-const g711Batch = 8 * audio.SamplesPerAU
+const batchFrames = 8
 
 // audioSource is the audio track a session records, and how.
 type audioSource struct {
 	media *description.Media
 	forma format.Format
 	out   *audioOut
+	auDur func(au []byte) int64 // passthrough: an access unit's duration in ticks
 
-	g711 *audio.Transcoder // nil for passthrough
+	enc *audio.Transcoder // G.711 and LPCM; nil for passthrough
 	// RTP callback → transcoder worker: packets queue under mu, and wake
 	// (capacity 1) tells the worker there is a batch.
 	mu      sync.Mutex
-	queue   []g711Packet
+	queue   []pcmPacket
 	queued  int // bytes in queue
+	backlog int // most bytes queued
+	batch   int // bytes that wake the worker
 	stopped bool
 	wake    chan struct{}
 	done    sync.WaitGroup
-	drops   atomic.Int64 // G.711 packets dropped because the queue was full
+	drops   atomic.Int64 // packets dropped because the queue was full
 	warned  atomic.Bool
 	log     *slog.Logger
 }
 
-type g711Packet struct {
-	pts  int64 // 8 kHz ticks
+type pcmPacket struct {
+	pts  int64 // track clock ticks (= samples)
 	data []byte
 }
 
+func aacDuration([]byte) int64 { return mpeg4audio.SamplesPerAccessUnit }
+
 // pickAudio chooses the first audio track camshare can record: AAC passes
-// through, G.711 is transcoded to AAC-LC. Anything else is left out (Opus,
-// MP3, LPCM… are rare on IP cameras, and G.711 as LPCM does not play in
-// Firefox); skipped names what was, for the caller's one warning.
+// and Opus pass through; G.711 and 16-bit mono LPCM are transcoded to
+// AAC-LC. Anything else is left out (MP3 is rare on IP cameras); skipped
+// names what was, for the caller's one warning.
 func pickAudio(desc *description.Session, log *slog.Logger) (src *audioSource, skipped []string, err error) {
 	for _, m := range desc.Medias {
 		if m.Type != description.MediaTypeAudio || m.IsBackChannel {
 			continue
 		}
 		for _, f := range m.Formats {
-			switch f := f.(type) {
-			case *format.MPEG4Audio:
-				if f.Config == nil || f.Config.SampleRate == 0 {
-					skipped = append(skipped, "AAC without configuration")
-					continue
-				}
-				return &audioSource{media: m, forma: f, log: log, out: &audioOut{
-					rate:  f.Config.SampleRate,
-					codec: &fmp4.CodecMPEG4Audio{Config: *f.Config},
-				}}, nil, nil
-			case *format.G711:
-				if f.ChannelCount > 1 || f.ClockRate() != 8000 {
-					skipped = append(skipped, "G.711 that is not 8 kHz mono")
-					continue
-				}
-				t, err := audio.NewG711Transcoder(f.MULaw)
-				if err != nil {
-					return nil, nil, err
-				}
-				a := &audioSource{media: m, forma: f, log: log, g711: t, wake: make(chan struct{}, 1)}
-				a.out = &audioOut{rate: t.SampleRate(), codec: &fmp4.CodecMPEG4Audio{Config: t.Config()}, drops: &a.drops}
-				return a, nil, nil
-			default:
-				skipped = append(skipped, f.Codec())
+			src, why, err := audioFor(m, f, log)
+			if err != nil || src != nil {
+				return src, nil, err
 			}
+			skipped = append(skipped, why)
 		}
 	}
 	return nil, skipped, nil
 }
 
+// audioFor is how one format is recorded, or why it is not.
+func audioFor(m *description.Media, f format.Format, log *slog.Logger) (*audioSource, string, error) {
+	switch f := f.(type) {
+	case *format.MPEG4Audio:
+		if f.Config == nil || f.Config.SampleRate == 0 {
+			return nil, "AAC without configuration", nil
+		}
+		return &audioSource{media: m, forma: f, log: log, auDur: aacDuration, out: &audioOut{
+			rate:  f.Config.SampleRate,
+			codec: &fmp4.CodecMPEG4Audio{Config: *f.Config},
+		}}, "", nil
+	case *format.Opus:
+		// Copied as it is: Opus in MP4 plays in Chromium and Firefox.
+		return &audioSource{media: m, forma: f, log: log, auDur: opus.PacketDuration2, out: &audioOut{
+			rate:  f.ClockRate(),
+			codec: &fmp4.CodecOpus{ChannelCount: max(1, f.ChannelCount)},
+		}}, "", nil
+	case *format.G711:
+		if f.ChannelCount > 1 || f.ClockRate() != 8000 {
+			return nil, "G.711 that is not 8 kHz mono", nil
+		}
+		t, err := audio.NewG711Transcoder(f.MULaw)
+		if err != nil {
+			return nil, "", err
+		}
+		return transcodedSource(m, f, t, 1, log), "", nil
+	case *format.LPCM:
+		if f.BitDepth != 16 || f.ChannelCount != 1 {
+			return nil, "LPCM that is not 16-bit mono", nil
+		}
+		t, err := audio.NewLPCMTranscoder(f.SampleRate)
+		if err != nil {
+			return nil, "LPCM at an AAC-less rate", nil
+		}
+		return transcodedSource(m, f, t, 2, log), "", nil
+	}
+	return nil, f.Codec(), nil
+}
+
+// transcodedSource records f through t; sampleBytes is the input's size
+// of one sample.
+func transcodedSource(m *description.Media, f format.Format, t *audio.Transcoder, sampleBytes int, log *slog.Logger) *audioSource {
+	a := &audioSource{media: m, forma: f, log: log, enc: t, wake: make(chan struct{}, 1),
+		backlog: backlogSeconds * t.SampleRate() * sampleBytes,
+		batch:   batchFrames * audio.SamplesPerAU * sampleBytes * t.SampleRate() / 8000}
+	a.out = &audioOut{rate: t.SampleRate(), codec: &fmp4.CodecMPEG4Audio{Config: t.Config()}, drops: &a.drops}
+	return a
+}
+
 // attach registers the RTP callback (after Setup) and starts the worker.
 // RTP callbacks run on gortsplib's reader goroutine: they only unpack and
 // queue. AAC units wait for room in units as video does (the cutter never
-// waits on the network, so this is brief); G.711 waits in the worker's
-// backlog, and only beyond it is dropped.
+// waits on the network, so this is brief); samples to transcode wait in
+// the worker's backlog, and only beyond it are dropped.
 func (a *audioSource) attach(c *gortsplib.Client, units chan<- unit) error {
-	switch f := a.forma.(type) {
-	case *format.MPEG4Audio:
-		dec, err := f.CreateDecoder()
-		if err != nil {
-			return err
+	unpack, err := unpacker(a.forma)
+	if err != nil {
+		return err
+	}
+	c.OnPacketRTP(a.media, a.forma, func(pkt *rtp.Packet) {
+		pts, ok := c.PacketPTS2(a.media, pkt)
+		if !ok {
+			return
 		}
-		c.OnPacketRTP(a.media, f, func(pkt *rtp.Packet) {
-			pts, ok := c.PacketPTS2(a.media, pkt)
-			if !ok {
-				return
-			}
-			aus, err := dec.Decode(pkt)
-			if err != nil {
-				return
-			}
-			for i, au := range aus {
-				units <- unit{audio: true, pts: pts + int64(i)*mpeg4audio.SamplesPerAccessUnit, data: au, dur: mpeg4audio.SamplesPerAccessUnit}
-			}
-		})
-	case *format.G711:
-		dec, err := f.CreateDecoder()
+		payloads, err := unpack(pkt)
 		if err != nil {
-			return err
+			return
 		}
-		c.OnPacketRTP(a.media, f, func(pkt *rtp.Packet) {
-			pts, ok := c.PacketPTS2(a.media, pkt)
-			if !ok {
-				return
+		for _, p := range payloads {
+			if len(p) == 0 {
+				continue
 			}
-			samples, err := dec.Decode(pkt)
-			if err != nil || len(samples) == 0 {
-				return
+			if a.enc != nil {
+				a.enqueue(pcmPacket{pts: pts, data: p})
+				continue
 			}
-			a.enqueue(g711Packet{pts: pts, data: samples})
-		})
+			d := a.auDur(p)
+			units <- unit{audio: true, pts: pts, data: p, dur: d}
+			pts += d
+		}
+	})
+	if a.enc != nil {
 		a.done.Add(1)
 		go a.transcode(units)
 	}
 	return nil
 }
 
+// unpacker is the RTP depacketizer of f: the access units (or the one run
+// of samples) each packet carries.
+func unpacker(f format.Format) (func(*rtp.Packet) ([][]byte, error), error) {
+	one := func(b []byte, err error) ([][]byte, error) { return [][]byte{b}, err }
+	switch f := f.(type) {
+	case *format.MPEG4Audio:
+		dec, err := f.CreateDecoder()
+		if err != nil {
+			return nil, err
+		}
+		return dec.Decode, nil
+	case *format.G711:
+		dec, err := f.CreateDecoder()
+		if err != nil {
+			return nil, err
+		}
+		return func(p *rtp.Packet) ([][]byte, error) { return one(dec.Decode(p)) }, nil
+	case *format.LPCM:
+		dec, err := f.CreateDecoder()
+		if err != nil {
+			return nil, err
+		}
+		return func(p *rtp.Packet) ([][]byte, error) { return one(dec.Decode(p)) }, nil
+	case *format.Opus:
+		dec, err := f.CreateDecoder()
+		if err != nil {
+			return nil, err
+		}
+		return func(p *rtp.Packet) ([][]byte, error) { return one(dec.Decode(p)) }, nil
+	}
+	return nil, fmt.Errorf("no depacketizer for %s", f.Codec())
+}
+
 // enqueue runs on the RTP reader: it only queues the packet (gortsplib
 // allocates every payload afresh, so the bytes cross without a copy) and
 // wakes the worker once a frame's worth is waiting.
-func (a *audioSource) enqueue(p g711Packet) {
+func (a *audioSource) enqueue(p pcmPacket) {
 	a.mu.Lock()
-	if a.queued+len(p.data) > g711Backlog {
+	if a.queued+len(p.data) > a.backlog {
 		a.mu.Unlock()
 		a.dropped()
 		return
 	}
 	a.queue = append(a.queue, p)
 	a.queued += len(p.data)
-	ready := a.queued >= g711Batch
+	ready := a.queued >= a.batch
 	a.mu.Unlock()
 	if ready {
 		select {
@@ -164,7 +225,7 @@ func (a *audioSource) enqueue(p g711Packet) {
 }
 
 // take hands the worker everything queued (and whether it should stop).
-func (a *audioSource) take(spare []g711Packet) ([]g711Packet, bool) {
+func (a *audioSource) take(spare []pcmPacket) ([]pcmPacket, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	batch := a.queue
@@ -172,7 +233,7 @@ func (a *audioSource) take(spare []g711Packet) ([]g711Packet, bool) {
 	return batch, a.stopped
 }
 
-// transcode is the G.711 worker: it turns queued packets into AAC units
+// transcode is the transcoding worker: it turns queued packets into AAC units
 // until stopped, then flushes the encoder's tail.
 func (a *audioSource) transcode(units chan<- unit) {
 	defer a.done.Done()
@@ -182,7 +243,7 @@ func (a *audioSource) transcode(units chan<- unit) {
 		}
 	}
 	failed := false
-	var spare []g711Packet
+	var spare []pcmPacket
 	for {
 		<-a.wake
 		batch, stop := a.take(spare)
@@ -190,7 +251,7 @@ func (a *audioSource) transcode(units chan<- unit) {
 			if failed {
 				break
 			}
-			aus, err := a.g711.Write(p.data, p.pts)
+			aus, err := a.enc.Write(p.data, p.pts)
 			if err != nil {
 				a.log.Warn("audio transcoding failed; recording video only", "err", err)
 				failed = true
@@ -205,7 +266,7 @@ func (a *audioSource) transcode(units chan<- unit) {
 		}
 	}
 	if !failed {
-		if aus, err := a.g711.Flush(); err == nil {
+		if aus, err := a.enc.Flush(); err == nil {
 			send(aus)
 		}
 	}

@@ -3,6 +3,8 @@ package record
 import (
 	"testing"
 
+	"github.com/bluenviron/gortsplib/v4/pkg/format"
+
 	"github.com/camshare/camshare/record/internal/audio"
 )
 
@@ -14,11 +16,11 @@ func TestG711BurstKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &audioSource{g711: tc, wake: make(chan struct{}, 1), log: testLog(t)}
+	a := transcodedSource(nil, &format.G711{}, tc, 1, testLog(t))
 	const packet = 320 // 40 ms at 8 kHz
 	const packets = 5 * 8000 / packet
 	for i := range packets {
-		a.enqueue(g711Packet{pts: int64(i * packet), data: make([]byte, packet)})
+		a.enqueue(pcmPacket{pts: int64(i * packet), data: make([]byte, packet)})
 	}
 	if n := a.drops.Load(); n != 0 {
 		t.Fatalf("%d of %d packets of a 5 s burst dropped before the worker ran", n, packets)

@@ -204,6 +204,7 @@ func (s *session) startCutter(tr *tracks, units <-chan unit, onStreaming func())
 		s.link.coalesce.Store(true)
 		onStreaming()
 	})
+	k.activity = s.c.activity
 	go func() { k.run(units); close(rec.done) }()
 	return rec
 }

@@ -94,6 +94,8 @@ type cutter struct {
 	onFirst    func() // called after the first frame is written
 	wroteFirst bool
 
+	activity *activityLog // nil: no activity scoring or sidecars (activity.go)
+
 	lateAudio  int // audio dropped because it arrived after its segment closed
 	failedOpen bool
 	drops      int64 // the source's dropped audio, as last reported
@@ -152,7 +154,11 @@ func (k *cutter) onVideo(u unit) {
 		return
 	}
 	k.clock.observe(dts, u.arrival)
-	k.place(dts, k.clock.time(dts), key)
+	wall := k.clock.time(dts)
+	if k.activity != nil {
+		k.activity.frame(wall, au, key) // before a cut, so the closing file has its last second
+	}
+	k.place(dts, wall, key)
 	if k.cur == nil || !k.writeVideo(au, pts, dts, key) {
 		return
 	}
@@ -287,6 +293,11 @@ func (k *cutter) open(dts time.Duration, wall time.Time) {
 	}
 	k.failedOpen = false
 	k.paramsChanged = false
+	if k.activity != nil {
+		k.activity.writer(w, k.video.codecName(), k.audioName(), func(err error) {
+			k.log.Warn("writing the segment's sidecar failed; the segment is kept without it", "err", err)
+		})
+	}
 	k.cur = &openSeg{
 		w:        w,
 		start:    wall,
@@ -463,6 +474,9 @@ func (k *cutter) salvage(s *openSeg) {
 // closeAll ends whatever is open at the last good sample (camera lost,
 // timestamps jumped, shutting down).
 func (k *cutter) closeAll() {
+	if k.activity != nil {
+		k.activity.flush()
+	}
 	if len(k.ahead) > 0 {
 		// Audio up to the end of the last picture goes in; the rest would
 		// belong to a file that will not exist.

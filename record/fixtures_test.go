@@ -21,6 +21,7 @@ func TestRecordFixtures(t *testing.T) {
 		{"h264_pcma", "h264", "avc1", "aac"},
 		{"h264_pcmu", "h264", "avc1", "aac"},
 		{"h264_aac", "h264", "avc1", "aac"},
+		{"h264_l16", "h264", "avc1", "aac"}, // LPCM through the same encoder
 		{"h264", "h264", "avc1", ""},
 		{"h265_pcma", "hevc", "hvc1", "aac"},
 		{"h264_spschange", "h264", "avc1", "aac"},

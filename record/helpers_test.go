@@ -208,14 +208,21 @@ func packetLines(t *testing.T, path, stream string) []string {
 // duration), read from the packets themselves rather than the headers.
 func packetSpan(t *testing.T, path, stream string) (first, end time.Duration) {
 	t.Helper()
+	prev := 0.0
 	for i, l := range packetLines(t, path, stream) {
 		pts, dur, _ := strings.Cut(l, ",")
 		p, _ := strconv.ParseFloat(pts, 64)
-		d, _ := strconv.ParseFloat(dur, 64)
+		d, err := strconv.ParseFloat(dur, 64)
+		if err != nil && i > 0 {
+			// ffprobe gives no packet durations for Opus in MP4 ("N/A"):
+			// a packet lasts as long as the one before it.
+			d = p - prev
+		}
 		if i == 0 {
 			first = secs(p)
 		}
 		end = max(end, secs(p+d))
+		prev = p
 	}
 	return first, end
 }

@@ -42,6 +42,9 @@ type Options struct {
 	Audio     string         // "auto" (default) | "none"
 	Log       *slog.Logger
 	Events    func(Event) // optional, called synchronously (one call at a time) but must be cheap: status/supervisor hooks
+
+	Camera     string // camera name, written into sidecars
+	NoActivity bool   // no activity scoring and no sidecar (NAME.json) beside each segment (activity.go)
 }
 
 // EventKind says what happened.
@@ -95,7 +98,8 @@ type config struct {
 	url         *url.URL // with the effective password
 	user        string
 	password    string
-	audioWarned bool // the unsupported-audio warning was given
+	audioWarned bool         // the unsupported-audio warning was given
+	activity    *activityLog // per camera, across connections; nil with NoActivity
 }
 
 // secrets are the strings no log line or error may contain: the password
@@ -244,6 +248,7 @@ func Run(ctx context.Context, o Options) error {
 	if err := c.resolve(); err != nil {
 		return err
 	}
+	c.startActivity()
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}

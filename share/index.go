@@ -105,6 +105,11 @@ type pageSeg struct {
 	Size   int64  `json:"size"`
 	Offset int    `json:"off"`
 	Key    string `json:"key,omitempty"` // encrypted archive: the file key (the document itself is sealed)
+	// For the page's activity marks and "next/previous activity": active
+	// seconds per 10 s from the segment's start (absent: unknown); and
+	// cold: archived, a restore is needed before it plays.
+	Act  []int `json:"act,omitempty"`
+	Cold bool  `json:"cold,omitempty"`
 }
 
 // pageDay is one day of footage in latest.json; its segments are in the
@@ -115,6 +120,9 @@ type pageDay struct {
 	First int64  `json:"first"`
 	Last  int64  `json:"last"` // end of the day's last segment
 	URL   string `json:"url"`
+	// Active is how many of the day's seconds were active (0 also when
+	// unknown), so the page can mark busy days without their documents.
+	Active int `json:"active,omitempty"`
 }
 
 // latest is latest.json: what an open page polls.
@@ -140,7 +148,8 @@ type index struct {
 
 func toPageSeg(l Link) pageSeg {
 	_, off := l.Start.Zone()
-	s := pageSeg{MS: l.Start.UnixMilli(), Path: l.Path, URL: l.URL, Size: l.Size, Offset: off, Key: l.FileKey}
+	s := pageSeg{MS: l.Start.UnixMilli(), Path: l.Path, URL: l.URL, Size: l.Size, Offset: off, Key: l.FileKey,
+		Act: l.Activity, Cold: l.Cold}
 	if !l.End.IsZero() {
 		s.EndMS = l.End.UnixMilli()
 	}
@@ -168,6 +177,9 @@ func buildIndex(r *record, live bool, now time.Time) *index {
 		day := &ix.latest.Days[len(ix.latest.Days)-1]
 		day.Count++
 		day.Last = max(s.MS, s.EndMS)
+		for _, n := range l.Activity {
+			day.Active += n
+		}
 		ix.days[d] = append(ix.days[d], s)
 	}
 	n := len(r.Segments)

@@ -16,11 +16,16 @@ type linkJSON struct {
 	URL     string  `json:"url"`
 	Expires *string `json:"expires"`            // null: the link does not expire (or the backend won't say)
 	Key     string  `json:"file_key,omitempty"` // encrypted archive: in share.json, which is sealed
+	// Activity: active seconds per 10 s from the segment's sidecar; absent
+	// when unknown. Cold: a restore is needed before it plays.
+	Activity []int `json:"activity_per_10s,omitempty"`
+	Cold     bool  `json:"cold,omitempty"`
 }
 
 // MarshalJSON writes a Link without HTML escaping: a URL keeps its & (not \u0026).
 func (l Link) MarshalJSON() ([]byte, error) {
-	j := linkJSON{Start: l.Start.Format(time.RFC3339), Path: l.Path, Size: l.Size, URL: l.URL, Key: l.FileKey}
+	j := linkJSON{Start: l.Start.Format(time.RFC3339), Path: l.Path, Size: l.Size, URL: l.URL, Key: l.FileKey,
+		Activity: l.Activity, Cold: l.Cold}
 	if !l.End.IsZero() {
 		end := l.End.Format(time.RFC3339)
 		j.End = &end
@@ -51,6 +56,7 @@ func (l *Link) UnmarshalJSON(b []byte) error {
 		t, _ := time.Parse(time.RFC3339, *s)
 		return t
 	}
-	*l = Link{Start: parse(&j.Start), End: parse(j.End), Path: j.Path, Size: j.Size, URL: j.URL, Expires: parse(j.Expires), FileKey: j.Key}
+	*l = Link{Start: parse(&j.Start), End: parse(j.End), Path: j.Path, Size: j.Size, URL: j.URL, Expires: parse(j.Expires), FileKey: j.Key,
+		Activity: j.Activity, Cold: j.Cold}
 	return nil
 }

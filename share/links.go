@@ -97,6 +97,7 @@ func (l *linker) footage(ctx context.Context, segs []archive.Segment, from strin
 				return nil, err
 			}
 		}
+		describe(ctx, &k, s, old)
 		links = append(links, k)
 	}
 	return links, nil

@@ -105,6 +105,9 @@ func state(t *testing.T, ctx context.Context, b *browsertest.Page) pageState {
 func waitPlaying(t *testing.T, ctx context.Context, b *browsertest.Page, path string) {
 	t.Helper()
 	cond := `(() => { const s = ` + stateJS + `; return s.current === ` + jsString(path) + ` && s.time > 0.3; })()`
+	// The sound check runs on every poll too, so it watches from the start
+	// of playback as it must (see AudioDecodedJS); waitSound waits for it.
+	cond = `[` + b.Engine.AudioDecodedJS(`document.getElementById("video")`) + `, ` + cond + `][1]`
 	if err := b.WaitFor(ctx, cond, stateJS); err != nil {
 		t.Fatalf("waiting for %s to play: %v", path, err)
 	}

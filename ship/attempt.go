@@ -35,6 +35,9 @@ func (s *Shipper) shipOne(ctx context.Context, src *source, it item) error {
 		return err
 	case fs.GetConfig(ctx).DryRun:
 		s.wouldShip(src, it, remote)
+	case s.isSidecar(it.name):
+		src.q.done(it.name, true) // a sidecar on its own: no segment to count or announce
+		s.remoteBack(src)
 	default:
 		s.shipped(ctx, src, it, Shipped{Source: src.Name, Local: filepath.Join(src.Dir, it.name), Remote: remote,
 			Start: it.start, Size: it.size, Took: time.Since(began), Uploaded: uploaded})

@@ -89,6 +89,7 @@ func (s *Shipper) drop(src *source, name string, size int64, reason string) {
 		}
 		return
 	}
+	os.Remove(filepath.Join(src.Dir, s.scheme.Sidecar(name))) // its metadata goes with it (none is fine)
 	s.count(func(st *Stats) { st.Dropped++; st.DropReason = reason })
 	s.log.Warn("deleted an unshipped segment to stay within "+reason, "camera", src.Name, "file", path, "bytes", size)
 }

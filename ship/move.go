@@ -29,6 +29,10 @@ const maxCollisions = 100
 // upload that was killed on a backend that writes in place: the retry
 // replaces it.
 func (s *Shipper) move(ctx context.Context, src *source, name string) (remote string, uploaded bool, err error) {
+	if seg, ok := s.scheme.SidecarOf(name); ok {
+		remote, err := s.moveOrphanSidecar(ctx, src, name, seg)
+		return remote, true, err
+	}
 	local, err := src.local.NewObject(ctx, name)
 	if errors.Is(err, fs.ErrorObjectNotFound) {
 		return "", false, errGone
@@ -43,7 +47,7 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 		}
 		existing, err := src.Dest.NewObject(ctx, remote)
 		if errors.Is(err, fs.ErrorObjectNotFound) {
-			return remote, true, t.put(ctx, src.Dest, nil, remote, local)
+			return remote, true, s.withSidecar(ctx, src, t, name, remote, func() error { return t.put(ctx, src.Dest, nil, remote, local) })
 		}
 		if err != nil {
 			return "", false, err
@@ -57,11 +61,11 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 			if fs.GetConfig(ctx).DryRun {
 				return remote, false, nil
 			}
-			return remote, false, local.Remove(ctx)
+			return remote, false, s.withSidecar(ctx, src, t, name, remote, func() error { return local.Remove(ctx) })
 		case torn:
 			s.log.Warn("replacing an incomplete remote copy", "camera", src.Name, "remote", remote,
 				"remote_size", existing.Size(), "size", t.remoteSize(local))
-			return remote, true, t.put(ctx, src.Dest, existing, remote, local)
+			return remote, true, s.withSidecar(ctx, src, t, name, remote, func() error { return t.put(ctx, src.Dest, existing, remote, local) })
 		}
 		s.log.Warn("a different file is already on the remote; keeping both", "camera", src.Name,
 			"remote", remote, "remote_size", existing.Size(), "size", t.remoteSize(local))

@@ -33,6 +33,12 @@ type Source struct {
 	Dest fs.Fs  // remote folder, opened with remote.Open (works with the remote down)
 
 	Encrypt *keys.Archive // seal each segment on its way up (encrypt.go); nil = as is
+
+	// OnlyActive ships only segments whose sidecar shows activity (or that
+	// have none: unknown ships); the rest stay in Dir for KeepInactive
+	// (0 = DefaultKeepInactive) and are then deleted (sidecar.go).
+	OnlyActive   bool
+	KeepInactive time.Duration
 }
 
 // Options configure a Shipper.

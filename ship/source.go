@@ -27,10 +27,11 @@ type source struct {
 	mu        sync.Mutex
 	downSince time.Time       // zero while the remote works
 	bad       map[string]bool // unreadable segments and junk, reported once and left alone
+	held      map[string]bool // segments without activity kept locally (OnlyActive, sidecar.go)
 }
 
 func newSource(s Source) *source {
-	return &source{Source: s, q: newQueue(), bad: map[string]bool{}}
+	return &source{Source: s, q: newQueue(), bad: map[string]bool{}, held: map[string]bool{}}
 }
 
 func (s *source) down() bool {
@@ -88,6 +89,9 @@ func (s *source) printable() string { return remote.Printable(fs.ConfigString(s.
 // layout cannot read, a symlink, a file too small or not MP4) is warned about
 // once and skipped; it reports whether that happened.
 func (s *source) offer(sc *layout.Scheme, name string, log *slog.Logger) (queued, skipped bool) {
+	if s.offerSidecar(sc, name) {
+		return false, false
+	}
 	if !strings.HasSuffix(name, sc.Ext()) || s.isBad(name) {
 		return false, false
 	}
@@ -107,6 +111,9 @@ func (s *source) offer(sc *layout.Scheme, name string, log *slog.Logger) (queued
 		why = notFootage(path, st)
 	}
 	if why == "" {
+		if s.holdInactive(sc, name, start, log) {
+			return false, false
+		}
 		return s.q.add(name, start, st.Size()), false
 	}
 	if why == unsure {

@@ -30,6 +30,8 @@ func (p *parser) cameras(n *yaml.Node, c *Config) {
 			"segment":       func(v *yaml.Node) { cam.Segment = p.segment(v, where+".segment") },
 			"audio":         func(v *yaml.Node) { cam.Audio = p.choice(v, where+".audio", "auto", "none") },
 			"transport":     func(v *yaml.Node) { cam.Transport = p.choice(v, where+".transport", "tcp", "udp", "auto") },
+			"only_active":   func(v *yaml.Node) { cam.OnlyActive = p.boolean(v, where+".only_active") },
+			"keep_inactive": func(v *yaml.Node) { cam.KeepInactive = p.duration(v, where+".keep_inactive") },
 		})
 		if item.Kind != yaml.MappingNode {
 			continue

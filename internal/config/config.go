@@ -61,7 +61,11 @@ type Camera struct {
 	Segment      time.Duration // default 5m
 	Audio        string        // auto|none
 	Transport    string        // tcp|udp|auto
-	Line         int           // where it is defined, for messages
+	// OnlyActive uploads only segments with activity (docs/activity.md);
+	// the rest stay local for KeepInactive (0 = ship's default, a day).
+	OnlyActive   bool
+	KeepInactive time.Duration
+	Line         int // where it is defined, for messages
 }
 
 // Defaults.

@@ -41,6 +41,8 @@ cameras:
   #   password_file: ~/.config/camshare/garden.pass
   #   segment: 10m
   #   audio: none
+  #   only_active: true      # upload only segments with activity (docs/activity.md);
+  #   keep_inactive: 24h     # the rest stay on the device this long
 
 # Naming under each camera folder (the defaults match ffmpeg -strftime +
 # rclone moveto set-ups, so old archives continue).

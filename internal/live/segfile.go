@@ -44,15 +44,11 @@ type segFile struct {
 
 // openSegFile reads the init of the file at path.
 func openSegFile(path string) (*segFile, error) {
-	f, err := os.Open(path)
+	f, st, err := openStat(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
 	for off := int64(0); ; {
 		typ, _, end, ok, err := boxAt(f, off, st.Size())
 		if err != nil {
@@ -84,15 +80,11 @@ func openSegFile(path string) (*segFile, error) {
 
 // read returns the fragments completed since the last call.
 func (s *segFile) read(path string) ([]fragment, error) {
-	f, err := os.Open(path)
+	f, st, err := openStat(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
 	var out []fragment
 	for {
 		typ, _, moofEnd, ok, err := boxAt(f, s.next, st.Size())
@@ -366,4 +358,19 @@ func trunTiming(b []byte, trun box, defDur uint32) (uint64, bool) {
 		p += per
 	}
 	return dur, key
+}
+
+// openStat opens the growing file and tells its size now: what lies past
+// it is not read this time.
+func openStat(path string) (*os.File, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
 }

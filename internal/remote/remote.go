@@ -279,7 +279,7 @@ func bareWord(spec string) error {
 	if len(names) > 0 {
 		known = "configured remotes: " + strings.Join(names, ", ")
 	}
-	return fmt.Errorf("%q is neither REMOTE:FOLDER nor an explicit local path (write ./%s for a folder here; %s)", spec, strings.TrimSuffix(spec, "/"), known)
+	return fmt.Errorf("%q is neither REMOTE:FOLDER nor an explicit local path (write %q for a folder here; %s)", spec, "./"+strings.TrimSuffix(spec, "/"), known)
 }
 
 func unknownRemote(name string) error {

@@ -254,7 +254,7 @@ func shipKeyOf(c *config.Config) shipKey {
 	k := shipKey{Remote: c.Remote, RcloneConfig: c.RcloneConfig, Dir: c.Dir, MaxLocal: c.MaxLocal, MinFree: c.MinFree,
 		Layout: c.Layout, Live: c.Live, Encrypt: c.Encrypt, KeyFile: c.KeyFile}
 	for _, cam := range c.Cameras {
-		k.Cameras += cam.Name + "\x00"
+		k.Cameras += fmt.Sprint(cam.Name, "\x00", cam.OnlyActive, cam.KeepInactive, "\x00")
 	}
 	return k
 }

@@ -40,7 +40,8 @@ func (s *Supervisor) keepShipper(ctx context.Context, cfg *config.Config, live l
 			if err != nil {
 				return err
 			}
-			sources = append(sources, ship.Source{Name: c.Name, Dir: CameraDir(cfg, c.Name), Dest: dest, Encrypt: archive})
+			sources = append(sources, ship.Source{Name: c.Name, Dir: CameraDir(cfg, c.Name), Dest: dest, Encrypt: archive,
+				OnlyActive: c.OnlyActive, KeepInactive: c.KeepInactive})
 		}
 		sh, err := ship.New(ship.Options{
 			Sources: sources, Scheme: scheme, Rescan: s.o.Rescan,

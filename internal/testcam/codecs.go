@@ -9,6 +9,7 @@ import (
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h265"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg4audio"
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/opus"
 	"github.com/pion/rtp"
 )
 
@@ -32,13 +33,7 @@ func h264Track(buf []byte) (*track, error) {
 	if f.SPS == nil || f.PPS == nil {
 		return nil, fmt.Errorf("no SPS/PPS in the first access unit")
 	}
-	return videoTrack(f, videoSamples(aus), func() (encodeFunc, error) {
-		e, err := f.CreateEncoder()
-		if err != nil {
-			return nil, err
-		}
-		return e.Encode, nil
-	}), nil
+	return videoTrack(f, videoSamples(aus), auEncoder(f.CreateEncoder)), nil
 }
 
 func h265Track(buf []byte) (*track, error) {
@@ -61,13 +56,7 @@ func h265Track(buf []byte) (*track, error) {
 	if f.VPS == nil || f.SPS == nil || f.PPS == nil {
 		return nil, fmt.Errorf("no VPS/SPS/PPS in the first access unit")
 	}
-	return videoTrack(f, videoSamples(aus), func() (encodeFunc, error) {
-		e, err := f.CreateEncoder()
-		if err != nil {
-			return nil, err
-		}
-		return e.Encode, nil
-	}), nil
+	return videoTrack(f, videoSamples(aus), auEncoder(f.CreateEncoder)), nil
 }
 
 func firstAU(aus [][][]byte) [][]byte {
@@ -90,13 +79,7 @@ func mjpegTrack(buf []byte) (*track, error) {
 		buf = buf[end+2:]
 	}
 	f := &format.MJPEG{}
-	return videoTrack(f, videoSamples(frames), func() (encodeFunc, error) {
-		e, err := f.CreateEncoder()
-		if err != nil {
-			return nil, err
-		}
-		return func(d [][]byte) ([]*rtp.Packet, error) { return e.Encode(d[0]) }, nil
-	}), nil
+	return videoTrack(f, videoSamples(frames), frameEncoder(f.CreateEncoder)), nil
 }
 
 // g711Track cuts raw 8 kHz mono G.711 into 40 ms packets.
@@ -105,23 +88,124 @@ func g711Track(buf []byte, mulaw bool) (*track, error) {
 	if mulaw {
 		f.PayloadTyp = 0
 	}
+	return rawAudioTrack(f, g711Rate, g711Packet, 1, buf, frameEncoder(f.CreateEncoder)), nil
+}
+
+// l16Track cuts raw 16 kHz mono big-endian 16-bit LPCM (RTP L16) into
+// 40 ms packets.
+func l16Track(buf []byte) (*track, error) {
+	f := &format.LPCM{PayloadTyp: 98, BitDepth: 16, SampleRate: l16Rate, ChannelCount: 1}
+	return rawAudioTrack(f, l16Rate, l16Packet, 2, buf, frameEncoder(f.CreateEncoder)), nil
+}
+
+// rawAudioTrack cuts raw audio (width bytes a sample) into packets of
+// perPacket samples.
+func rawAudioTrack(f format.Format, rate, perPacket, width int, buf []byte, enc func() (encodeFunc, error)) *track {
 	var s []sample
-	for i := 0; i+g711Packet <= len(buf); i += g711Packet {
-		s = append(s, sample{pts: int64(i), data: [][]byte{buf[i : i+g711Packet]}})
+	size := perPacket * width
+	for i := 0; i+size <= len(buf); i += size {
+		s = append(s, sample{pts: int64(i / width), data: [][]byte{buf[i : i+size]}})
 	}
 	return &track{
 		media:     &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{f}},
-		clockRate: g711Rate,
+		clockRate: int64(rate),
 		samples:   s,
-		loopTicks: int64(len(s)) * g711Packet,
+		loopTicks: int64(len(s)) * int64(perPacket),
+		encoder:   enc,
+	}
+}
+
+// auEncoder adapts an RTP encoder of whole access units (H.264, H.265).
+func auEncoder[E interface {
+	Encode([][]byte) ([]*rtp.Packet, error)
+}](create func() (E, error)) func() (encodeFunc, error) {
+	return func() (encodeFunc, error) {
+		e, err := create()
+		if err != nil {
+			return nil, err
+		}
+		return e.Encode, nil
+	}
+}
+
+// frameEncoder adapts an RTP encoder of one frame or packet at a time
+// (MJPEG, G.711, LPCM).
+func frameEncoder[E interface {
+	Encode([]byte) ([]*rtp.Packet, error)
+}](create func() (E, error)) func() (encodeFunc, error) {
+	return func() (encodeFunc, error) {
+		e, err := create()
+		if err != nil {
+			return nil, err
+		}
+		return func(d [][]byte) ([]*rtp.Packet, error) { return e.Encode(d[0]) }, nil
+	}
+}
+
+// opusTrack sends the packets of an Ogg Opus file, one per RTP packet
+// (RFC 7587: 48 kHz clock).
+func opusTrack(buf []byte) (*track, error) {
+	pkts, err := oggPackets(buf)
+	if err != nil {
+		return nil, err
+	}
+	if len(pkts) < 3 || !bytes.HasPrefix(pkts[0], []byte("OpusHead")) {
+		return nil, fmt.Errorf("not Ogg Opus")
+	}
+	f := &format.Opus{PayloadTyp: 111, ChannelCount: int(pkts[0][9])}
+	var s []sample
+	pts := int64(0)
+	for _, p := range pkts[2:] { // after OpusHead and OpusTags
+		s = append(s, sample{pts: pts, data: [][]byte{p}})
+		pts += opus.PacketDuration2(p)
+	}
+	return &track{
+		media:     &description.Media{Type: description.MediaTypeAudio, Formats: []format.Format{f}},
+		clockRate: 48000,
+		samples:   s,
+		loopTicks: pts,
 		encoder: func() (encodeFunc, error) {
 			e, err := f.CreateEncoder()
 			if err != nil {
 				return nil, err
 			}
-			return func(d [][]byte) ([]*rtp.Packet, error) { return e.Encode(d[0]) }, nil
+			return func(d [][]byte) ([]*rtp.Packet, error) {
+				p, err := e.Encode(d[0])
+				return []*rtp.Packet{p}, err
+			}, nil
 		},
 	}, nil
+}
+
+// oggPackets reassembles the packets of an Ogg stream (RFC 3533: pages of
+// lacing values; a value below 255 ends a packet).
+func oggPackets(buf []byte) ([][]byte, error) {
+	var pkts [][]byte
+	var cur []byte
+	for len(buf) > 0 {
+		if len(buf) < 27 || string(buf[:4]) != "OggS" {
+			return nil, fmt.Errorf("bad Ogg page")
+		}
+		nseg := int(buf[26])
+		if len(buf) < 27+nseg {
+			return nil, fmt.Errorf("truncated Ogg page")
+		}
+		lacing := buf[27 : 27+nseg]
+		data := buf[27+nseg:]
+		for _, l := range lacing {
+			if len(data) < int(l) {
+				return nil, fmt.Errorf("truncated Ogg page")
+			}
+			cur = append(cur, data[:l]...)
+			data = data[l:]
+			if l < 255 {
+				pkts = append(pkts, cur)
+				cur = nil
+			}
+		}
+		buf = data
+	}
+	return pkts, nil
 }
 
 // aacTrack sends one ADTS access unit (64 ms at 16 kHz) per RTP packet
@@ -156,13 +240,7 @@ func aacTrack(buf []byte) (*track, error) {
 		clockRate: int64(p0.SampleRate),
 		samples:   s,
 		loopTicks: int64(len(s)) * aacAUSample,
-		encoder: func() (encodeFunc, error) {
-			e, err := f.CreateEncoder()
-			if err != nil {
-				return nil, err
-			}
-			return e.Encode, nil
-		},
+		encoder:   auEncoder(f.CreateEncoder),
 	}, nil
 }
 

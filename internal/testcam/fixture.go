@@ -32,6 +32,8 @@ var fixtures = map[string]fixture{
 	"h264_pcma":      {"h264.h264", "room.alaw", Info{Video: "h264", Audio: "pcma"}},
 	"h264_pcmu":      {"h264.h264", "room.mulaw", Info{Video: "h264", Audio: "pcmu"}},
 	"h264_aac":       {"h264.h264", "room.aac", Info{Video: "h264", Audio: "aac"}},
+	"h264_l16":       {"h264.h264", "room.l16", Info{Video: "h264", Audio: "l16"}},
+	"h264_opus":      {"h264.h264", "room.opus", Info{Video: "h264", Audio: "opus"}},
 	"h264":           {"h264.h264", "", Info{Video: "h264"}},
 	"h265_pcma":      {"h265.h265", "room.alaw", Info{Video: "h265", Audio: "pcma"}},
 	"h264_spschange": {"h264_spschange.h264", "room.alaw", Info{Video: "h264", Audio: "pcma", SPSChange: true}},
@@ -41,7 +43,7 @@ var fixtures = map[string]fixture{
 // Info describes a fixture, for tests that check what was recorded from it.
 type Info struct {
 	Video     string        // "h264", "h265" or "mjpeg"
-	Audio     string        // "pcma", "pcmu", "aac" or "" (no audio track)
+	Audio     string        // "pcma", "pcmu", "aac", "l16", "opus" or "" (no audio track)
 	SPSChange bool          // 640x360 for the first 4 s of each pass, 320x180 after
 	FPS       int           // frames per second (15)
 	GOP       int           // frames from one keyframe to the next (30: one every 2 s)
@@ -82,6 +84,8 @@ const (
 	frameTicks  = videoClock / fixtureFPS
 	g711Rate    = 8000
 	g711Packet  = g711Rate / 25 // 40 ms of samples per RTP packet, as cameras send
+	l16Rate     = 16000
+	l16Packet   = l16Rate / 25 // samples per RTP packet (40 ms)
 	aacAUSample = mpeg4audio.SamplesPerAccessUnit
 )
 
@@ -146,6 +150,10 @@ func loadTrack(file string) (*track, error) {
 		t, err = g711Track(buf, ext == "mulaw")
 	case "aac":
 		t, err = aacTrack(buf)
+	case "l16":
+		t, err = l16Track(buf)
+	case "opus":
+		t, err = opusTrack(buf)
 	default:
 		err = fmt.Errorf("unknown extension")
 	}

@@ -18,7 +18,8 @@
 // shared by every page after it; each page gets its own profile context
 // (cookies, storage) and is closed when its test ends. In WebKit a page is
 // its own MiniBrowser (a WebKitWebDriver serves one session), so opening
-// one costs a browser start (5-15 s on a loaded machine).
+// one costs a browser start (5-15 s; a minute at load average 40, when
+// Firefox's first start takes two).
 //
 // What each engine can prove here (the test machines have no sound
 // device: Firefox plays to a private PulseAudio null sink the kit starts,

@@ -99,10 +99,17 @@ func startXvfb(ctx context.Context, stderr *syncBuffer, exited chan struct{}) (s
 // fakeaudiosink (gstreamer1.0-plugins-bad) consumes decoded audio at the
 // real-time pace of a sound card.
 func webkitEnv(display, configDir string) []string {
-	env := withoutEnv("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "GDK_BACKEND", "XDG_CONFIG_HOME", "GST_PLUGIN_FEATURE_RANK")
+	env := withoutEnv("DISPLAY", "WAYLAND_DISPLAY", "XAUTHORITY", "GDK_BACKEND", "XDG_CONFIG_HOME", "GST_PLUGIN_FEATURE_RANK", "LC_ALL")
 	return append(env, "DISPLAY="+display, "GDK_BACKEND=x11", "XDG_CONFIG_HOME="+configDir,
-		"GST_PLUGIN_FEATURE_RANK=fakeaudiosink:max")
+		"GST_PLUGIN_FEATURE_RANK=fakeaudiosink:max", "LC_ALL="+webkitLocale)
 }
+
+// webkitLocale makes navigator.language "en-US", as in the other two
+// engines. WebKitGTK takes it from the C locale, and a test machine's
+// C.UTF-8 makes it "C", which no browser says and Intl refuses
+// ("RangeError: invalid language tag: C"); where en_US.UTF-8 is not
+// installed the locale stays plain "C", which WebKit reads as en-US.
+const webkitLocale = "en_US.UTF-8"
 
 func (b *webkit) alive() bool {
 	select {

@@ -59,3 +59,14 @@ func TestBitrateChangeSettles(t *testing.T) {
 	}
 	t.Logf("a doubled bitrate counted as activity for %d s", last-60+1)
 }
+
+// BenchmarkMeter is the cost of one frame (a 15 fps camera: 15 per second).
+func BenchmarkMeter(b *testing.B) {
+	m := New(0)
+	for i := 0; b.Loop(); i++ {
+		m.Frame(time.Duration(i)*time.Second/15, 1000+i%200, i%30 == 0)
+		if i%15 == 0 {
+			m.Take()
+		}
+	}
+}

@@ -1,5 +1,6 @@
 // Package audio converts the G.711 audio of cheap IP cameras (PCMA/PCMU,
-// 8 kHz mono), which MP4 players and browsers cannot play, into AAC-LC, which
+// 8 kHz mono), and 16-bit LPCM (RTP L16), which MP4 players and browsers
+// cannot play, into AAC-LC, which
 // plays with sound in Chromium, Firefox, Safari/iPhone, Android and VLC. It is
 // pure Go, and the encoder is this project's own (aac_*.go), written from
 // ISO/IEC 14496-3.
@@ -25,15 +26,16 @@ const (
 	// TestQuality measured speech 3.7 dB and room tone 2.5 dB below ffmpeg's
 	// segmental SNR; at 48 kbit/s it is 2-7 dB above it.
 	aacBitrate = 48000
-	// maxSilenceFill: forward gaps in pts up to 256 ms (lost packets) are
-	// filled with silence so audio keeps its place relative to video.
+	// maxSilenceFill: forward gaps in pts up to two frames (256 ms at 8 kHz;
+	// lost packets) are filled with silence so audio keeps its place
+	// relative to video.
 	// Larger gaps restart the stream at the new pts. Two frames is also the
 	// smallest gap for which the restarted stream (whose priming unit starts
 	// a frame early) cannot overlap the end of the flushed one.
 	maxSilenceFill = 2 * frameSize
 	// maxOverlapTrim: pts going back by up to 100 ms (a repeated or
 	// overlapping packet) drops the samples already had; more is a clock
-	// jump and restarts the stream.
+	// jump and restarts the stream. In G.711 samples; other rates scale.
 	maxOverlapTrim = sampleRate / 10
 )
 
@@ -60,7 +62,8 @@ type AU struct {
 // first video frame may drop units whose PTS precede it (losing at most the
 // first 128 ms of the stream).
 type Transcoder struct {
-	table *[256]float32
+	table *[256]float32 // G.711 expansion; nil: 16-bit big-endian LPCM
+	rate  int           // samples per second, also the pts clock
 	enc   *aacEncoder
 
 	frame [frameSize]float32 // samples waiting for the encoder
@@ -88,50 +91,60 @@ func NewG711Transcoder(mulaw bool) (*Transcoder, error) {
 
 // newTranscoder takes the bitrate from the benchmarks, which compare a few.
 func newTranscoder(mulaw bool, bitrate int) (*Transcoder, error) {
-	t := &Transcoder{table: alawTable}
+	table := alawTable
 	if mulaw {
-		t.table = mulawTable
+		table = mulawTable
 	}
-	e, err := newAACEncoder(sampleRate, bitrate)
+	return newRateTranscoder(table, sampleRate, bitrate)
+}
+
+// NewLPCMTranscoder returns a transcoder for 16-bit big-endian mono LPCM
+// (RTP L16) at rate, which must be an AAC sample rate (8 or 16 kHz from a
+// camera; up to 48 kHz).
+func NewLPCMTranscoder(rate int) (*Transcoder, error) {
+	return newRateTranscoder(nil, rate, aacBitrate)
+}
+
+func newRateTranscoder(table *[256]float32, rate, bitrate int) (*Transcoder, error) {
+	e, err := newAACEncoder(rate, bitrate)
 	if err != nil {
 		return nil, fmt.Errorf("audio: AAC encoder: %w", err)
 	}
-	t.enc = e
-	return t, nil
+	return &Transcoder{table: table, rate: rate, enc: e}, nil
 }
 
-// SampleRate is the AAC track's clock rate (8000, the G.711 clock).
-func (t *Transcoder) SampleRate() int { return sampleRate }
+// SampleRate is the AAC track's clock rate: the input's (8000 for G.711).
+func (t *Transcoder) SampleRate() int { return t.rate }
 
 // Config is the AudioSpecificConfig for the fMP4 track
 // (fmp4.CodecMPEG4Audio{Config: t.Config()}).
 func (t *Transcoder) Config() mpeg4audio.AudioSpecificConfig {
 	return mpeg4audio.AudioSpecificConfig{
 		Type:         mpeg4audio.ObjectTypeAACLC,
-		SampleRate:   sampleRate,
+		SampleRate:   t.rate,
 		ChannelCount: 1,
 	}
 }
 
-// Write takes G.711 bytes whose first sample is at pts (8 kHz ticks, the
-// unwrapped RTP clock of the G.711 track) and returns the access units
-// completed so far, PTS in SampleRate ticks on the same time base (the same
-// clock, as SampleRate is 8000). Forward gaps up to 256 ms are filled with
-// silence and overlaps up to 100 ms dropped; a larger jump flushes the
-// stream and restarts it at pts, so PTS may step (backwards too, if the
-// input did).
+// Write takes G.711 bytes (or LPCM samples) whose first sample is at pts
+// (SampleRate ticks, the unwrapped RTP clock of the track) and returns the
+// access units completed so far, PTS on the same clock. Forward gaps up to
+// two frames are filled with silence and overlaps up to 100 ms dropped; a
+// larger jump flushes the stream and restarts it at pts, so PTS may step
+// (backwards too, if the input did).
 func (t *Transcoder) Write(g711 []byte, pts int64) ([]AU, error) {
 	if t.err != nil {
 		return nil, t.err
 	}
-	if len(g711) == 0 {
+	if len(g711) < t.sampleBytes() {
 		return nil, nil
 	}
+	overlapTrim := int64(maxOverlapTrim * t.rate / sampleRate)
 	if !t.anchored {
 		t.start(pts)
 	} else {
 		switch gap := pts - t.next; {
-		case gap > maxSilenceFill || gap < -maxOverlapTrim:
+		case gap > maxSilenceFill || gap < -overlapTrim:
 			t.endStream()
 			t.start(pts)
 		case gap > 0:
@@ -140,18 +153,38 @@ func (t *Transcoder) Write(g711 []byte, pts int64) ([]AU, error) {
 			}
 		case gap < 0:
 			skip := int(-gap)
-			if skip >= len(g711) {
+			if skip >= len(g711)/t.sampleBytes() {
 				return t.collect()
 			}
-			g711 = g711[skip:]
+			g711 = g711[skip*t.sampleBytes():]
 			pts += int64(skip)
 		}
 	}
-	for _, b := range g711 {
-		t.feed(t.table[b])
-	}
-	t.next = pts + int64(len(g711))
+	n := t.feedAll(g711)
+	t.next = pts + int64(n)
 	return t.collect()
+}
+
+func (t *Transcoder) sampleBytes() int {
+	if t.table == nil {
+		return 2
+	}
+	return 1
+}
+
+// feedAll decodes and feeds every whole sample of b and returns how many.
+func (t *Transcoder) feedAll(b []byte) int {
+	if t.table != nil {
+		for _, x := range b {
+			t.feed(t.table[x])
+		}
+		return len(b)
+	}
+	n := len(b) / 2
+	for i := range n {
+		t.feed(float32(int16(uint16(b[2*i])<<8|uint16(b[2*i+1]))) / 32768)
+	}
+	return n
 }
 
 // Flush ends the stream: the last partial frame is padded with silence and

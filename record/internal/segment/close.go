@@ -39,18 +39,23 @@ func (w *Writer) Close(end map[int]int64) (Info, error) {
 	if err := w.layout.patch(w.f, ends); err != nil {
 		return Info{}, also(err, closeFile(w.f))
 	}
-	name, err := publish(w.f, w.tmp, w.dir, w.scheme, w.base, w.name)
-	if err != nil {
-		return Info{}, err
-	}
 	first := w.tracks[0]
-	return Info{
-		Path:     filepath.Join(w.dir, name),
-		Name:     name,
+	info := Info{
 		Start:    w.start,
 		Duration: ticks(first.end, first.TimeScale),
 		Size:     w.size,
-	}, nil
+	}
+	name, err := publish(w.f, w.tmp, w.dir, w.scheme, w.base, w.name, func(name string) {
+		if w.BeforePublish != nil {
+			info.Path, info.Name = filepath.Join(w.dir, name), name
+			w.BeforePublish(info)
+		}
+	})
+	if err != nil {
+		return Info{}, err
+	}
+	info.Path, info.Name = filepath.Join(w.dir, name), name
+	return info, nil
 }
 
 // endHeld queues every track's held-back last sample with its duration:

@@ -59,7 +59,9 @@ func finalName(dir string, scheme *layout.Scheme, base, want string) (string, er
 
 // publish makes a finished temp file visible under its final name: fsync the
 // data, rename, fsync the folder so the rename itself survives power loss.
-func publish(f *os.File, tmp, dir string, scheme *layout.Scheme, base, want string) (string, error) {
+// before (if set) runs with the final name just before the rename: what it
+// writes beside the segment is there before the segment is.
+func publish(f *os.File, tmp, dir string, scheme *layout.Scheme, base, want string, before func(name string)) (string, error) {
 	if err := f.Sync(); err != nil {
 		return "", also(fmt.Errorf("segment: sync: %w", err), closeFile(f))
 	}
@@ -69,6 +71,9 @@ func publish(f *os.File, tmp, dir string, scheme *layout.Scheme, base, want stri
 	name, err := finalName(dir, scheme, base, want)
 	if err != nil {
 		return "", err
+	}
+	if before != nil {
+		before(name)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
 		return "", fmt.Errorf("segment: rename: %w", err)

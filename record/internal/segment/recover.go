@@ -92,7 +92,7 @@ func recoverOne(dir string, scheme *layout.Scheme, tmp, name string) (Info, bool
 		}
 		return Info{}, false, nil
 	}
-	final, err := publish(f, tmp, dir, scheme, name, name)
+	final, err := publish(f, tmp, dir, scheme, name, name, nil)
 	if err != nil {
 		return Info{}, false, err
 	}

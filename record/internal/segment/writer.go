@@ -56,6 +56,12 @@ type Info struct {
 
 // Writer writes one segment. It is not safe for concurrent use.
 type Writer struct {
+	// BeforePublish, if set, is called by Close with the segment's final
+	// Info just before the rename that publishes it: a file it writes beside
+	// the segment (its sidecar) is in the folder before the segment is, so
+	// whatever picks up closed segments finds it.
+	BeforePublish func(Info)
+
 	f      *os.File
 	tmp    string // path of the temp file
 	dir    string
