@@ -136,6 +136,8 @@ type latest struct {
 	PollMS    int64     `json:"poll"`
 	Days      []pageDay `json:"days"`   // oldest first
 	Recent    []pageSeg `json:"recent"` // the newest segments, oldest first
+	// LiveViews: cameras the page can show near-live (liveview.go).
+	LiveViews []liveView `json:"liveViews,omitempty"`
 }
 
 // index is everything the page reads, built from the links.

@@ -9,7 +9,7 @@ import (
 
 // Step 4 of the path: the page, one self-contained HTML file.
 
-//go:embed page/page.html page/page.css page/page.js page/decrypt.js
+//go:embed page/page.html page/page.css page/page.js page/decrypt.js page/live.js
 var pageFiles embed.FS
 
 var pageTemplate = template.Must(template.ParseFS(pageFiles, "page/page.html"))
@@ -28,8 +28,10 @@ type pageConfig struct {
 }
 
 // pageCode is the page's own code: CSS, and its script with decrypt.js in
-// front for an encrypted archive.
-type pageCode struct{ css, js, decrypt []byte }
+// front for an encrypted archive. live.js (the near-live view, which needs
+// decrypt.js's camseal too) comes with every page: a live view can appear
+// in the index after the page was made.
+type pageCode struct{ css, js, decrypt, live []byte }
 
 func loadPageCode() (pageCode, error) {
 	var c pageCode
@@ -40,9 +42,27 @@ func loadPageCode() (pageCode, error) {
 	if c.js, err = pageFiles.ReadFile("page/page.js"); err != nil {
 		return c, err
 	}
-	raw, err := pageFiles.ReadFile("page/decrypt.js")
+	raw, err := pageFiles.ReadFile("page/live.js")
+	if err != nil {
+		return c, err
+	}
+	c.live = classicLive(raw)
+	raw, err = pageFiles.ReadFile("page/decrypt.js")
 	c.decrypt = classicScript(raw)
 	return c, err
+}
+
+var importLine = regexp.MustCompile(`(?m)^import .*$`)
+
+// classicLive turns live.js (an ES module importing decrypt.js) into a
+// plain script defining camlive, given camseal.
+func classicLive(module []byte) []byte {
+	body := exportKeyword.ReplaceAll(importLine.ReplaceAll(module, nil), nil)
+	var b bytes.Buffer
+	b.WriteString("var camlive = (function (keyFromFragment, openSealed, SealError) {\n")
+	b.Write(body)
+	b.WriteString("\nreturn { startLive: startLive };\n})(camseal.keyFromFragment, camseal.openSealed, camseal.SealError);\n")
+	return b.Bytes()
 }
 
 var exportKeyword = regexp.MustCompile(`(?m)^export `)
@@ -64,10 +84,9 @@ func renderPage(title string, cfg pageConfig) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	js := code.js
+	js := bytes.Join([][]byte{code.decrypt, code.live, code.js}, []byte("\n"))
 	if cfg.Sealed {
 		title, cfg.Latest = "", nil // the title is in the sealed index
-		js = append(append(bytes.Clone(code.decrypt), '\n'), js...)
 	}
 	if title == "" {
 		title = "Camera"
@@ -83,10 +102,11 @@ func renderPage(title string, cfg pageConfig) ([]byte, error) {
 }
 
 // PageWeight is the page's own code (HTML template, CSS, JS) in bytes, of
-// the plain page and of an encrypted archive's (with decrypt.js).
+// the plain page and of an encrypted archive's (the same code now: every
+// page carries decrypt.js for live.js).
 func PageWeight() (plain, sealed int) {
 	code, _ := loadPageCode()
 	html, _ := pageFiles.ReadFile("page/page.html")
-	plain = len(html) + len(code.css) + len(code.js)
-	return plain, plain + len(code.decrypt)
+	plain = len(html) + len(code.css) + len(code.js) + len(code.live) + len(code.decrypt)
+	return plain, plain
 }

@@ -115,6 +115,9 @@ func publish(ctx context.Context, o *Options, l *linker, old *record, segs []arc
 		return res, nil
 	}
 	ix := buildIndex(r, res.Live, now)
+	if res.Live {
+		ix.latest.LiveViews = liveViews(ctx, o, r)
+	}
 	latestURL, err := uploadIndex(ctx, o, l, r, ix)
 	if err != nil || !withPage {
 		return res, err

@@ -198,6 +198,108 @@
   }
   var wholeFile = /(?:^#|&)whole=1(?:&|$)/.test(location.hash); // play as a Blob, as where MediaSource is missing
 
+  // ---- live: the camera as it records (live.js's camlive), while at the newest ----
+  // latest.liveViews names the cameras with a near-live view (a signed live
+  // index link, and the live key of an encrypted archive). A second <video>
+  // shows it over the newest closed segment, which keeps playing beneath
+  // until the first live picture and again whenever live fails or drops
+  // out: never a blank page. Picking an older moment stops live (play),
+  // "Jump to latest" starts it again (playLatest); hidden, it says goodbye.
+  var liveVideo = document.createElement("video");
+  liveVideo.id = "livevideo";
+  liveVideo.muted = true; liveVideo.autoplay = true; liveVideo.playsInline = true;
+  liveVideo.style.display = "none"; // (the page's CSS shows every video: [hidden] would lose)
+  video.parentNode.insertBefore(liveVideo, video.nextSibling);
+  var liveView = null, liveCam = "", liveWanted = false, liveShown = false, liveBroken = {};
+  var liveLast = { state: "", delay: null, kind: null };
+  function liveChoice() {
+    var vs = doc.liveViews || [];
+    for (var i = 0; i < vs.length; i++) if (vs[i].camera === liveCam) return vs[i];
+    return vs[0] || null;
+  }
+  function liveStart() {
+    liveWanted = true;
+    livePicker();
+    var v = liveChoice(), MS = window.ManagedMediaSource || window.MediaSource;
+    if (!v || liveBroken[v.camera] || !window.camlive || !MS || document.hidden || over()) return;
+    if (liveView && liveView.camera === v.camera) return; // (a re-signed link: the running view keeps its own)
+    liveStop(true);
+    liveCam = v.camera;
+    var view = { camera: v.camera };
+    liveView = view;
+    view.ctl = camlive.startLive(liveVideo, v.index, v.key || null, function (st) { if (liveView === view) liveChanged(st); });
+  }
+  function liveStop(keepWanted) {
+    if (!keepWanted) liveWanted = false;
+    if (!liveView) return;
+    var view = liveView;
+    liveView = null;
+    view.ctl.stop();
+    liveLast = { state: "", delay: null, kind: null };
+    liveShow(false, false);
+    liveVideo.removeAttribute("src");
+    liveVideo.load();
+  }
+  function liveChanged(st) {
+    liveLast = st;
+    if (st.state === "error") { // wrong key, or a browser that can't play it: the closed segments it is
+      liveBroken[liveCam] = true;
+      liveStop(true);
+      if (current && !trouble) say("The live picture can\u2019t be shown here; showing the newest recording.");
+      if (!current || waiting) playLatest();
+      return;
+    }
+    liveShow(st.state === "live", true);
+    if (st.state === "live" && !trouble) {
+      say("Live, " + (st.delay <= 10 ? "a few seconds" : Math.round(st.delay) + " seconds") + " behind the camera.");
+      var off = current ? current.off : (segs[segs.length - 1] || { off: 0 }).off;
+      $("now").textContent = camTime(Date.now() - st.delay * 1000, off);
+    }
+  }
+  // liveShow swaps the two players; resume: the closed segment plays again
+  // (the newest one) when live drops out.
+  function liveShow(on, resume) {
+    if (on === liveShown) return;
+    liveShown = on;
+    liveVideo.style.display = on ? "" : "none";
+    video.style.display = on ? "none" : "";
+    if (on) video.pause();
+    else if (resume && !over()) {
+      if (segs.length && current !== segs[segs.length - 1]) play(segs.length - 1);
+      else if (current && !waiting) startPlayer();
+      if (!trouble) say("");
+    }
+    freshnessBadge();
+  }
+  // livePicker: with more than one live camera, a picker switches the view.
+  function livePicker() {
+    var vs = doc.liveViews || [], pick = $("livecam");
+    if (vs.length < 2) { if (pick) pick.remove(); return; }
+    if (!pick) {
+      pick = document.createElement("select");
+      pick.id = "livecam";
+      pick.setAttribute("aria-label", "Camera");
+      pick.onchange = function () { liveCam = pick.value; if (liveWanted) { liveStop(true); liveStart(); } };
+      $("bar").insertBefore(pick, $("latest"));
+    }
+    var sig = vs.map(function (v) { return v.camera; }).join("\n");
+    if (pick.dataset.sig !== sig) {
+      pick.dataset.sig = sig;
+      pick.textContent = "";
+      vs.forEach(function (v) { var o = document.createElement("option"); o.value = o.textContent = v.camera; pick.appendChild(o); });
+    }
+    pick.value = (liveChoice() || vs[0]).camera;
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) liveStop(true);
+    else if (liveWanted) liveStart();
+  });
+  function liveSnapshot() {
+    var st = liveView ? liveView.ctl.state() : null;
+    return { wanted: liveWanted, shown: liveShown, camera: liveView ? liveView.camera : "", state: liveLast.state,
+      kind: liveLast.kind, delay: st ? st.delay : null, broken: Object.keys(liveBroken) };
+  }
+
   // mimeOf names the codecs of a fragmented MP4 from its first bytes (the
   // init segment): MediaSource must be told them. "" when unknown.
   function mimeOf(b) {
@@ -301,12 +403,14 @@
     render();
     freshness();
     if (waiting && (current ? after(current) >= 0 : segs.length > 0)) advance();
+    if (liveWanted) liveStart(); // a live view that appeared, or another camera
   }
 
   // ---- playing ----
   function play(i, offset) {
     var seg = segs[i];
     if (!seg) return;
+    if (liveView && !(i === segs.length - 1 && !offset)) liveStop(); // an older moment: live ends
     current = seg;
     waiting = false;
     seekTo = offset || 0;
@@ -324,6 +428,7 @@
   }
 
   function startPlayer() {
+    if (liveShown) return; // live is on screen: this one waits beneath, loaded
     var p = video.play();
     if (p && p.catch) {
       p.catch(function (err) {
@@ -363,6 +468,7 @@
   function playLatest() {
     if (segs.length) play(segs.length - 1);
     else waiting = true;
+    liveStart();
   }
 
   function advance() {
@@ -413,6 +519,7 @@
     trouble = why;
     say(sentence);
     if (source) source.stop();
+    liveStop();
     video.removeAttribute("src");
     video.load();
     stopPolling();
@@ -449,7 +556,7 @@
   var liveFeed = false; // footage keeps arriving
   // LIVE only while the newest footage is what plays (or is awaited), not
   // while an older recording or day is watched.
-  function freshnessBadge() { $("live").hidden = !(liveFeed && (!current || waiting || after(current) < 0)); }
+  function freshnessBadge() { $("live").hidden = !(liveShown || liveFeed && (!current || waiting || after(current) < 0)); }
   function freshness() {
     if (over()) { liveFeed = false; freshnessBadge(); return; }
     var last = segs.length ? segs[segs.length - 1] : null;
@@ -728,6 +835,8 @@
         loadedDays: Object.keys(days).filter(function (d) { return days[d].segs; }).length };
     }
   };
+
+  window.camshare.live = liveSnapshot;
 
   // Start: the embedded copy at once, then the newest from latest.json.
   if (known) setLatest(doc); else render();

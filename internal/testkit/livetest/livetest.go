@@ -176,6 +176,10 @@ func (r *Rig) IndexURL(t testing.TB, camera string) string {
 	}
 }
 
+// Context is the rclone set-up the rig's remotes were opened with, for a
+// test's own calls on them (share.Publish).
+func (r *Rig) Context() context.Context { return setupCtx }
+
 // LiveKey is the key a page needs for a sealed live view ("" when plain).
 func (r *Rig) LiveKey() string {
 	if r.Archive == nil {
