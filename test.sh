@@ -37,7 +37,9 @@ fi
 
 go mod download
 go vet ./...
-go test -timeout 40m -count=1 "$@" ./...
+# One package at a time (-p 1): the browser, camera and live-view tests measure
+# delays, and two packages of browsers on 2 cores make them miss for load alone.
+go test -p 1 -timeout 40m -count=1 "$@" ./...
 
 # Every fuzz target also fuzzes a short while (not only its seeds) when the
 # whole suite runs; FUZZTIME=60s ./test.sh fuzzes longer.
