@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -233,20 +234,9 @@ func (s *segFile) readMoov(b []byte) error {
 	}
 	s.mime = "video/mp4"
 	if len(codecs) > 0 {
-		s.mime += `; codecs="` + join(codecs) + `"`
+		s.mime += `; codecs="` + strings.Join(codecs, ",") + `"`
 	}
 	return nil
-}
-
-func join(parts []string) string {
-	out := ""
-	for i, p := range parts {
-		if i > 0 {
-			out += ","
-		}
-		out += p
-	}
-	return out
 }
 
 // codecOf is the RFC 6381 codecs string of a track's first sample entry.
