@@ -181,7 +181,7 @@ func (s *session) pickAudio(desc *description.Session) (*audioSource, error) {
 
 // attach registers the RTP callbacks (after Setup) and starts the audio worker.
 func (s *session) attach(tr *tracks, units chan<- unit) error {
-	if err := attachVideo(s.client, tr.vmedia, tr.vformat, units, &s.lastVideo); err != nil {
+	if err := attachVideo(s.client, tr.vmedia, tr.vformat, units, &s.lastVideo, s.c.wallShift); err != nil {
 		return err
 	}
 	if tr.audio != nil {
@@ -275,7 +275,7 @@ func pickVideo(desc *description.Session) (*description.Media, format.Format, er
 // units and queues them with their arrival time. Queueing blocks when the
 // cutter is behind (losing video would break decoding until the next
 // keyframe); the cutter never waits on the network, so this is brief.
-func attachVideo(c *gortsplib.Client, m *description.Media, f format.Format, units chan<- unit, last *atomic.Int64) error {
+func attachVideo(c *gortsplib.Client, m *description.Media, f format.Format, units chan<- unit, last *atomic.Int64, shift time.Duration) error {
 	var decode func(*rtp.Packet) ([][]byte, error)
 	switch f := f.(type) {
 	case *format.H264:
@@ -316,7 +316,7 @@ func attachVideo(c *gortsplib.Client, m *description.Media, f format.Format, uni
 		}
 		now := time.Now()
 		last.Store(now.UnixNano())
-		units <- unit{pts: pts, au: au, arrival: now}
+		units <- unit{pts: pts, au: au, arrival: now.Add(shift)}
 	})
 	return nil
 }

@@ -158,6 +158,9 @@ func (k *cutter) onVideo(u unit) {
 	if k.activity != nil {
 		k.activity.frame(wall, au, key) // before a cut, so the closing file has its last second
 	}
+	if key && k.c.timelapse != nil {
+		k.c.timelapse.keyFrame(wall, au, k.video.h265)
+	}
 	k.place(dts, wall, key)
 	if k.cur == nil || !k.writeVideo(au, pts, dts, key) {
 		return

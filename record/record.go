@@ -45,6 +45,12 @@ type Options struct {
 
 	Camera     string // camera name, written into sidecars
 	NoActivity bool   // no activity scoring and no sidecar (NAME.json) beside each segment (activity.go)
+	// TimelapseEvery is how often a key frame goes into the day's timelapse
+	// (daily.go); 0 = none. The command and the config default to
+	// DefaultTimelapseEvery.
+	TimelapseEvery time.Duration
+
+	wallShift time.Duration // tests: added to every arrival time (a midnight a few seconds away)
 }
 
 // EventKind says what happened.
@@ -100,6 +106,7 @@ type config struct {
 	password    string
 	audioWarned bool         // the unsupported-audio warning was given
 	activity    *activityLog // per camera, across connections; nil with NoActivity
+	timelapse   *dailyLapse  // per camera, across connections; nil when off
 }
 
 // secrets are the strings no log line or error may contain: the password
@@ -249,6 +256,7 @@ func Run(ctx context.Context, o Options) error {
 		return err
 	}
 	c.startActivity()
+	c.startTimelapse()
 	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
 		return fmt.Errorf("record: %w", err)
 	}
@@ -268,7 +276,11 @@ func Run(ctx context.Context, o Options) error {
 		// A damaged leftover must not stop recording: log it and go on.
 		c.Log.Warn("recovering unfinished segments", "err", err)
 	}
-	return c.loop(ctx)
+	err = c.loop(ctx)
+	if c.timelapse != nil {
+		c.timelapse.stop()
+	}
+	return err
 }
 
 // checkWritable fails at start when segments could not be created in dir
