@@ -67,6 +67,8 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 	f.StringVar(&o.Audio, "audio", "auto", "audio: auto (AAC kept, G.711 converted to AAC) or none")
 	f.BoolVar(&o.NoActivity, "no-activity", false, "do not score activity or write a sidecar (NAME.json) beside each segment")
 	f.StringVar(&o.Camera, "camera", "", "camera name written into the sidecars")
+	o.TimelapseEvery = record.DefaultTimelapseEvery
+	f.Var(units.DurationVar(&o.TimelapseEvery), "timelapse-every", "keep one key frame this often in the day's timelapse (timelapse-YYYYMMDD.mp4, closed after midnight); 0 = no timelapse")
 	f.StringVar(&passwordFile, "password-file", "", "read the camera password from this file (overrides the URL's; also "+passwordEnv+")")
 	c.RegisterFlagCompletionFunc("transport", fixedChoices("tcp", "udp", "auto"))
 	c.RegisterFlagCompletionFunc("audio", fixedChoices("auto", "none"))

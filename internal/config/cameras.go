@@ -32,6 +32,9 @@ func (p *parser) cameras(n *yaml.Node, c *Config) {
 			"transport":     func(v *yaml.Node) { cam.Transport = p.choice(v, where+".transport", "tcp", "udp", "auto") },
 			"only_active":   func(v *yaml.Node) { cam.OnlyActive = p.boolean(v, where+".only_active") },
 			"keep_inactive": func(v *yaml.Node) { cam.KeepInactive = p.duration(v, where+".keep_inactive") },
+			"timelapse_every": func(v *yaml.Node) {
+				cam.TimelapseEvery, cam.timelapseSet = p.timelapseEvery(v, where+".timelapse_every"), true
+			},
 		})
 		if item.Kind != yaml.MappingNode {
 			continue

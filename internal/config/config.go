@@ -65,7 +65,11 @@ type Camera struct {
 	// the rest stay local for KeepInactive (0 = ship's default, a day).
 	OnlyActive   bool
 	KeepInactive time.Duration
-	Line         int // where it is defined, for messages
+	// TimelapseEvery is how often a key frame goes into the day's
+	// timelapse (docs/activity.md); 0 = none. Default DefaultTimelapse.
+	TimelapseEvery time.Duration
+	timelapseSet   bool // given in the file (0 there means off)
+	Line           int  // where it is defined, for messages
 }
 
 // Defaults.
@@ -74,6 +78,7 @@ const (
 	DefaultPruneEvery = time.Hour
 	DefaultExpire     = 7 * 24 * time.Hour
 	DefaultWindow     = time.Hour
+	DefaultTimelapse  = time.Minute
 )
 
 // Scheme compiles the layout.

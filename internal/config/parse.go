@@ -109,6 +109,9 @@ func (p *parser) top(n *yaml.Node, c *Config) {
 		"audio":         func(v *yaml.Node) { def.Audio = p.choice(v, "audio", "auto", "none") },
 		"transport":     func(v *yaml.Node) { def.Transport = p.choice(v, "transport", "tcp", "udp", "auto") },
 		"cameras":       func(v *yaml.Node) { camsNode = v; p.cameras(v, c) },
+		"timelapse_every": func(v *yaml.Node) {
+			def.TimelapseEvery, def.timelapseSet = p.timelapseEvery(v, "timelapse_every"), true
+		},
 	})
 	if n.Kind != yaml.MappingNode {
 		return
@@ -156,6 +159,12 @@ func (p *parser) top(n *yaml.Node, c *Config) {
 		}
 		if cam.Segment == 0 {
 			cam.Segment = DefaultSegment
+		}
+		if !cam.timelapseSet {
+			cam.TimelapseEvery = DefaultTimelapse
+			if def.timelapseSet {
+				cam.TimelapseEvery = def.TimelapseEvery
+			}
 		}
 		if cam.Audio == "" {
 			cam.Audio = def.Audio

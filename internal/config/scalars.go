@@ -151,6 +151,15 @@ func (p *parser) segment(v *yaml.Node, where string) time.Duration {
 	return d
 }
 
+// timelapseEvery is a timelapse interval: 0 (off) or whole seconds.
+func (p *parser) timelapseEvery(v *yaml.Node, where string) time.Duration {
+	d := p.duration(v, where)
+	if d < 0 || d%time.Second != 0 {
+		p.errf(v, "%s: want 0 (no timelapse) or whole seconds (1m is usual)", where)
+	}
+	return d
+}
+
 func (p *parser) count(v *yaml.Node, where string) int {
 	s := p.str(v, where)
 	if s == "" {

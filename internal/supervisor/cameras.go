@@ -35,7 +35,7 @@ func (s *Supervisor) startCamera(ctx context.Context, cfg *config.Config, c conf
 	opts := record.Options{
 		URL: c.URL, Password: c.Password, Dir: CameraDir(cfg, c.Name), Segment: c.Segment,
 		Scheme: scheme, Transport: c.Transport, Audio: c.Audio, Log: log,
-		Events: s.cameraEvents(c.Name), Camera: c.Name,
+		Events: s.cameraEvents(c.Name), Camera: c.Name, TimelapseEvery: c.TimelapseEvery,
 	}
 	p := part{name: "recorder", log: log, minWait: s.o.RestartMin, maxWait: s.o.RestartMax,
 		onExit: func(err error) {
