@@ -151,7 +151,7 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 		fmt.Fprintf(stderr, "camshare: page %s removed; its link now opens nothing\n", sf.revoke)
 		return nil
 	}
-	if u, err := share.Unlinkable(ctx, o); u != nil || err != nil {
+	if u, err := share.Unlinkable(ctx, o, sf.page || sf.out != ""); u != nil || err != nil {
 		if err != nil {
 			return fmt.Errorf("share: %w", err)
 		}
@@ -185,8 +185,9 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 	return nil
 }
 
-// printUnlinked is share on a crypt remote: the recordings there, no
-// links, and the one sentence saying why (stderr; in --json, "why").
+// printUnlinked is share where it makes no links (a crypt remote, an
+// encrypted archive without --page): the recordings there, no links, and
+// the one sentence saying why (stderr; in --json, "why").
 func printUnlinked(u *share.Unlinked, asJSON bool, stdout, stderr io.Writer) error {
 	if asJSON {
 		if u.Recordings == nil {
