@@ -59,7 +59,8 @@ An encrypted archive (encrypt: true; the archive key on this device, or
 on the remote is readable without it, the link does not expire, --revoke ends
 it. The bucket must serve the folder without a signature (public-read or a
 bucket policy, see docs/encryption.md); S3-compatible stores and local folders
-can.
+can. Without --page share lists an encrypted archive's recordings with
+their activity (sidecars are opened with the key) and no links, as below.
 
 On an rclone crypt remote share lists the recordings it finds (--json: an
 object with "recordings", an empty "links" and "why"), makes no links or page
