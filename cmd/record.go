@@ -64,7 +64,7 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 	f.Var(units.DurationVar(&o.Segment), "segment", "segment length in whole seconds, aligned to the clock (e.g. 1m, 5m; 1s to 1h)")
 	names = addSchemeFlags(f, false)
 	f.StringVar(&o.Transport, "transport", "tcp", "RTSP transport: tcp, udp or auto")
-	f.StringVar(&o.Audio, "audio", "auto", "audio: auto (AAC kept, G.711 converted to AAC) or none")
+	f.StringVar(&o.Audio, "audio", "auto", "audio: auto (AAC, Opus and MP3 kept; G.711 and L16 converted to AAC) or none")
 	f.BoolVar(&o.NoActivity, "no-activity", false, "do not score activity or write a sidecar (NAME.json) beside each segment")
 	f.StringVar(&o.Camera, "camera", "", "camera name written into the sidecars")
 	o.TimelapseEvery = record.DefaultTimelapseEvery

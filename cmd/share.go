@@ -59,8 +59,14 @@ An encrypted archive (encrypt: true; the archive key on this device, or
 on the remote is readable without it, the link does not expire, --revoke ends
 it. The bucket must serve the folder without a signature (public-read or a
 bucket policy, see docs/encryption.md); S3-compatible stores and local folders
-can. On an rclone crypt remote share explains why it makes nothing there (a
-browser can't read rclone's format) and what to use instead: encrypt: true.`,
+can. Without --page share lists an encrypted archive's recordings with
+their activity (sidecars are opened with the key) and no links, as below.
+
+On an rclone crypt remote share lists the recordings it finds (--json: an
+object with "recordings", an empty "links" and "why"), makes no links or page
+(a browser can't play rclone's format), says why, and exits 0; for a page that
+keeps the cloud blind use camshare's own encryption, encrypt: true, on an
+S3-compatible remote.`,
 		Example: `  camshare share s3:bucket/cam --last 2h
   camshare share s3:bucket/cam --date 20240323 --json
   camshare share s3:bucket --camera garden --from "yesterday 18:00" --to 21:00
@@ -145,7 +151,14 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 		}
 		fmt.Fprintf(stderr, "camshare: page %s removed; its link now opens nothing\n", sf.revoke)
 		return nil
-	case sf.page || sf.out != "":
+	}
+	if u, err := share.Unlinkable(ctx, o, sf.page || sf.out != ""); u != nil || err != nil {
+		if err != nil {
+			return fmt.Errorf("share: %w", err)
+		}
+		return printUnlinked(u, sf.asJSON, stdout, stderr)
+	}
+	if sf.page || sf.out != "" {
 		return publishPage(ctx, o, sf, stdout, stderr)
 	}
 
@@ -170,6 +183,26 @@ func runShare(c *cobra.Command, g *globals, sf *shareFlags, spec string) error {
 		}
 		return share.WriteQR(stdout, links[0].URL)
 	}
+	return nil
+}
+
+// printUnlinked is share where it makes no links (a crypt remote, an
+// encrypted archive without --page): the recordings there, no links, and
+// the one sentence saying why (stderr; in --json, "why").
+func printUnlinked(u *share.Unlinked, asJSON bool, stdout, stderr io.Writer) error {
+	if asJSON {
+		if u.Recordings == nil {
+			u.Recordings = []share.Link{}
+		}
+		if err := writeJSON(stdout, u); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range u.Recordings {
+			fmt.Fprintf(stdout, "%s  %s  (no link)\n", r.Start.Format("2006-01-02 15:04:05 -0700"), r.Path)
+		}
+	}
+	fmt.Fprintf(stderr, "camshare: %d recordings, no links: %s\n", len(u.Recordings), u.Why)
 	return nil
 }
 

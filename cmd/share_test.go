@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rclone/rclone/fs/config/obscure"
 	"github.com/rclone/rclone/fs/operations"
 
 	"github.com/camshare/camshare/internal/layout"
@@ -122,12 +121,10 @@ func TestShareCommandRefuses(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "cam"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s3 := rclonetest.S3(t)
 	dav := rclonetest.WebDAV(t)
 	for name, spec := range map[string]string{
 		"local":  dir,
 		"webdav": dav.Remote,
-		"crypt":  `:crypt,password=` + obscure.MustObscure("pw") + `,remote="` + s3.Remote + `/enc":`,
 	} {
 		code, _, errs := shareRun(t, "share", spec)
 		lines := strings.Split(strings.TrimSpace(errs), "\n")

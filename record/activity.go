@@ -105,6 +105,9 @@ func (k *cutter) audioName() string {
 	if k.audio == nil {
 		return ""
 	}
+	if k.audio.name != "" {
+		return k.audio.name
+	}
 	return "aac"
 }
 

@@ -61,10 +61,10 @@ type pcmPacket struct {
 
 func aacDuration([]byte) int64 { return mpeg4audio.SamplesPerAccessUnit }
 
-// pickAudio chooses the first audio track camshare can record: AAC passes
-// and Opus pass through; G.711 and 16-bit mono LPCM are transcoded to
-// AAC-LC. Anything else is left out (MP3 is rare on IP cameras); skipped
-// names what was, for the caller's one warning.
+// pickAudio chooses the first audio track camshare can record: AAC, Opus
+// and MP3 pass through; G.711 and 16-bit mono LPCM are transcoded to
+// AAC-LC. Anything else is left out; skipped names what was, for the
+// caller's one warning.
 func pickAudio(desc *description.Session, log *slog.Logger) (src *audioSource, skipped []string, err error) {
 	for _, m := range desc.Medias {
 		if m.Type != description.MediaTypeAudio || m.IsBackChannel {
@@ -96,8 +96,10 @@ func audioFor(m *description.Media, f format.Format, log *slog.Logger) (*audioSo
 		// Copied as it is: Opus in MP4 plays in Chromium and Firefox.
 		return &audioSource{media: m, forma: f, log: log, auDur: opus.PacketDuration2, out: &audioOut{
 			rate:  f.ClockRate(),
-			codec: &fmp4.CodecOpus{ChannelCount: max(1, f.ChannelCount)},
+			codec: &fmp4.CodecOpus{ChannelCount: max(1, f.ChannelCount)}, name: "opus",
 		}}, "", nil
+	case *format.MPEG1Audio:
+		return mp3Source(m, f, log), "", nil
 	case *format.G711:
 		if f.ChannelCount > 1 || f.ClockRate() != 8000 {
 			return nil, "G.711 that is not 8 kHz mono", nil
@@ -158,6 +160,9 @@ func (a *audioSource) attach(c *gortsplib.Client, units chan<- unit) error {
 				continue
 			}
 			d := a.auDur(p)
+			if d == 0 {
+				continue // not a frame
+			}
 			units <- unit{audio: true, pts: pts, data: p, dur: d}
 			pts += d
 		}
@@ -198,6 +203,8 @@ func unpacker(f format.Format) (func(*rtp.Packet) ([][]byte, error), error) {
 			return nil, err
 		}
 		return func(p *rtp.Packet) ([][]byte, error) { return one(dec.Decode(p)) }, nil
+	case *format.MPEG1Audio:
+		return new(mp3Depacketizer).decode, nil
 	}
 	return nil, fmt.Errorf("no depacketizer for %s", f.Codec())
 }

@@ -48,8 +48,16 @@ type unit struct {
 type audioOut struct {
 	rate  int // timescale
 	codec fmp4.Codec
+	name  string        // as sidecars name it; "" is "aac"
 	drops *atomic.Int64 // audio the source dropped (nil: it never drops)
+	// learn makes codec from the first unit when the SDP cannot say it
+	// (MP3's sample rate); until then no segment opens (see synced).
+	learn func(first []byte) (fmp4.Codec, error)
 }
+
+// waitForCodec is how many keyframes the first segment waits for the audio
+// that tells the audio track's codec; then it is recorded without audio.
+const waitForCodec = 3
 
 // openSeg is one segment being written. Times are stream time; the ones
 // named relative count from base, the file's zero.
@@ -83,6 +91,7 @@ type cutter struct {
 	olds []*openSeg
 
 	needKey       bool // wait for a keyframe before writing (start, resync)
+	codecWait     int  // keyframes the first segment waited for audio's codec
 	paramsChanged bool // cut at the next keyframe
 	havePrev      bool
 	prevPTS       time.Duration
@@ -187,7 +196,7 @@ func (k *cutter) synced(key bool) bool {
 	if !k.needKey {
 		return true
 	}
-	if !key || !k.video.ready() {
+	if !key || !k.video.ready() || !k.audioKnown() {
 		return false
 	}
 	k.needKey = false
@@ -326,9 +335,30 @@ func (k *cutter) cut(dts time.Duration, wall time.Time) {
 	k.open(dts, wall)
 }
 
+// audioKnown says whether the audio track's codec is known, giving up the
+// audio (with a warning) once waitForCodec keyframes came without it.
+func (k *cutter) audioKnown() bool {
+	if k.audio == nil || k.audio.codec != nil {
+		return true
+	}
+	if k.codecWait++; k.codecWait <= waitForCodec {
+		return false
+	}
+	k.log.Warn("no audio frame arrived to tell its format; recording video only")
+	k.audio = nil
+	return true
+}
+
 func (k *cutter) onAudio(u unit) {
 	if k.audio == nil {
 		return
+	}
+	if k.audio.codec == nil {
+		c, err := k.audio.learn(u.data)
+		if err != nil {
+			return
+		}
+		k.audio.codec = c
 	}
 	pts := ticksToDur(u.pts, k.audio.rate)
 	t := pts + k.audioShift

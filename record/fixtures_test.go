@@ -17,14 +17,16 @@ func TestRecordFixtures(t *testing.T) {
 		fixture    string
 		video, tag string
 		audio      string // "" = no audio track expected
+		rate       string // the audio's sample rate, when the test names it
 	}{
-		{"h264_pcma", "h264", "avc1", "aac"},
-		{"h264_pcmu", "h264", "avc1", "aac"},
-		{"h264_aac", "h264", "avc1", "aac"},
-		{"h264_l16", "h264", "avc1", "aac"}, // LPCM through the same encoder
-		{"h264", "h264", "avc1", ""},
-		{"h265_pcma", "hevc", "hvc1", "aac"},
-		{"h264_spschange", "h264", "avc1", "aac"},
+		{"h264_pcma", "h264", "avc1", "aac", ""},
+		{"h264_pcmu", "h264", "avc1", "aac", ""},
+		{"h264_aac", "h264", "avc1", "aac", ""},
+		{"h264_l16", "h264", "avc1", "aac", ""},      // LPCM through the same encoder
+		{"h264_mp3", "h264", "avc1", "mp3", "16000"}, // MPEG-2 Layer III, copied
+		{"h264", "h264", "avc1", "", ""},
+		{"h265_pcma", "hevc", "hvc1", "aac", ""},
+		{"h264_spschange", "h264", "avc1", "aac", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.fixture, func(t *testing.T) {
@@ -67,6 +69,8 @@ func TestRecordFixtures(t *testing.T) {
 					t.Errorf("%s: unexpected audio %s", s.Name, a.CodecName)
 				case tc.audio != "" && a.CodecName != tc.audio:
 					t.Errorf("%s: audio %q, want %s", s.Name, a.CodecName, tc.audio)
+				case tc.rate != "" && a.Rate != tc.rate:
+					t.Errorf("%s: audio at %s Hz, want %s", s.Name, a.Rate, tc.rate)
 				}
 				// The file's own video duration is what the event says.
 				if !within(secs(v.dur()), s.Duration, frame/2) {

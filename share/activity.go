@@ -9,6 +9,8 @@ import (
 	"github.com/rclone/rclone/fs"
 
 	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/keys"
+	"github.com/camshare/camshare/internal/seal"
 	"github.com/camshare/camshare/internal/sidecar"
 )
 
@@ -34,7 +36,9 @@ func isCold(o fs.Object) bool {
 }
 
 // describe fills a link's activity and cold flag, reusing old's activity.
-func describe(ctx context.Context, k *Link, s archive.Segment, old *Link) {
+// An encrypted archive's sidecars are sealed: a is its key (nil: plain, or
+// no key here, and then a sealed sidecar gives no activity).
+func describe(ctx context.Context, k *Link, s archive.Segment, old *Link, a *keys.Archive) {
 	if s.Object != nil {
 		k.Cold = isCold(s.Object)
 	}
@@ -52,7 +56,11 @@ func describe(ctx context.Context, k *Link, s archive.Segment, old *Link) {
 		return // unknown activity: the page shows none
 	}
 	defer rc.Close()
-	if m, err := sidecar.Read(rc, nil); err == nil {
+	var key *seal.Key
+	if a != nil {
+		key = &a.Key
+	}
+	if m, err := sidecar.Read(rc, key); err == nil {
 		k.Activity = m.Activity
 		if k.Activity == nil {
 			k.Activity = []int{}

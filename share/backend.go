@@ -70,11 +70,11 @@ func (e *PageRefusedError) Error() string {
 		e.Remote, e.Provider, e.Provider)
 }
 
-// cryptWhy is what share says on an rclone crypt remote.
-const cryptWhy = "its files are encrypted in rclone's own format, which no browser can open, so share makes neither links nor a page there " +
-	"(camshare would have to upload decrypted copies, which is what encryption is meant to prevent). " +
-	"camshare's own encryption keeps the cloud just as blind and its page plays in the browser: " +
-	"ship to the S3-compatible remote below the crypt (or any S3-compatible one) with encrypt: true (ship --encrypt) and share from there"
+// cryptWhy is what share says on an rclone crypt remote, in one sentence:
+// it lists the recordings there (Unlinkable) but links none of them.
+const cryptWhy = "share makes no links on an rclone crypt remote because its files are in rclone's own encrypted format, which no browser can play " +
+	"(a page would need decrypted copies uploaded, which is what encryption is meant to prevent); " +
+	"to share with family and keep the cloud just as blind, ship to an S3-compatible remote with camshare's own encryption (encrypt: true, or ship --encrypt) and share from there"
 
 const useInstead = "use an S3-compatible remote (AWS S3, Cloudflare R2, Backblaze B2, Wasabi, MinIO) for links and the page, or Drive/pCloud/Mega for links"
 
@@ -106,15 +106,8 @@ type backend struct {
 // ciphertext); with page set, also those whose links open a viewer.
 func openBackend(f fs.Fs, page, sealed bool) (*backend, error) {
 	remote := fs.ConfigString(f)
-	for cur := f; cur != nil; {
-		if backendName(cur) == "crypt" {
-			return nil, &NoLinksError{remote, "crypt", cryptWhy}
-		}
-		unwrap := cur.Features().UnWrap
-		if unwrap == nil {
-			break
-		}
-		cur = unwrap()
+	if inCrypt(f) {
+		return nil, &NoLinksError{remote, "crypt", cryptWhy}
 	}
 	b := &backend{f: f, name: backendName(f)}
 	b.policy = policies[b.name]
@@ -138,6 +131,21 @@ func openBackend(f fs.Fs, page, sealed bool) (*backend, error) {
 		why = "it is a server people log in to, rclone has no public links for it; " + useInstead
 	}
 	return nil, &NoLinksError{remote, b.name, why}
+}
+
+// inCrypt says whether f is an rclone crypt remote or wraps one.
+func inCrypt(f fs.Fs) bool {
+	for cur := f; cur != nil; {
+		if backendName(cur) == "crypt" {
+			return true
+		}
+		unwrap := cur.Features().UnWrap
+		if unwrap == nil {
+			return false
+		}
+		cur = unwrap()
+	}
+	return false
 }
 
 // expiry is the expiry to ask the backend for, when the links will really

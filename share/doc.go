@@ -44,7 +44,7 @@
 //	local                          none                       relative links, open from disk
 //	sftp, webdav, ftp, smb,        none                       —
 //	  azureblob, gcs, swift
-//	crypt (over anything)          refused, saying why and what to use instead (encrypt: true)
+//	crypt (over anything)          none: Unlinkable lists the recordings and says why, and what to use instead (encrypt: true)
 //
 // # Encrypted archives
 //

@@ -37,7 +37,7 @@ type linker struct {
 func newLinker(o *Options, page bool) (*linker, error) {
 	l := &linker{now: o.now(), relative: o.Relative || o.Seal != nil, seal: o.Seal, dest: o.Dest, scripts: o.Relative && o.Seal != nil}
 	if o.Seal != nil && !page {
-		return nil, errors.New("the archive is encrypted: links to single recordings would open ciphertext; use --page, whose link carries the key")
+		return nil, errors.New(sealedWhy)
 	}
 	if o.Relative {
 		return l, nil
@@ -97,7 +97,7 @@ func (l *linker) footage(ctx context.Context, segs []archive.Segment, from strin
 				return nil, err
 			}
 		}
-		describe(ctx, &k, s, old)
+		describe(ctx, &k, s, old, l.seal)
 		links = append(links, k)
 	}
 	return links, nil

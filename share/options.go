@@ -61,7 +61,7 @@ type Link struct {
 	Expires time.Time // zero when the backend ignores expiry (the link lasts until unshared)
 	FileKey string    // encrypted archive: the segment's file key (base64url), only ever in sealed documents
 	// Activity is the segment's active seconds per 10 s from its sidecar
-	// (docs/activity.md); nil when unknown (no sidecar, or a sealed one).
+	// (docs/activity.md); nil when unknown (no sidecar, or a sealed one and no archive key).
 	Activity []int
 	Cold     bool // in an archive storage class: a restore is needed before it plays
 }

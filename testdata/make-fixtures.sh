@@ -12,7 +12,7 @@
 #   room.alaw / room.mulaw raw G.711, 8 kHz mono (the camera sends 40 ms packets)
 #   room.aac               ADTS AAC-LC, 16 kHz mono, 32 kbit/s
 #   room.l16               raw big-endian 16-bit LPCM (RTP L16), 16 kHz mono
-#   room.mp3               MPEG-1 Layer III frames, 32 kHz mono, 48 kbit/s
+#   room.mp3               MPEG-2 Layer III frames (MP3 at a camera's rate), 16 kHz mono, 32 kbit/s
 #   room.opus              Ogg Opus, 48 kHz mono, 20 ms packets, 32 kbit/s
 #   mjpeg.mjpeg            concatenated baseline JPEG frames
 # Single-threaded encoders keep reruns byte-identical (or nearly so).
@@ -48,7 +48,7 @@ $ff -f lavfi -i "$(room 8000)" -c:a pcm_mulaw -ar 8000 -ac 1 -f mulaw room.mulaw
 # AAC as cameras send it: 16 kHz mono; one 1024-sample access unit (64 ms) per RTP packet.
 $ff -f lavfi -i "$(room 16000)" -c:a aac -b:a 32k -ar 16000 -ac 1 -f adts room.aac
 $ff -f lavfi -i "$(room 16000)" -c:a pcm_s16be -ar 16000 -ac 1 -f s16be room.l16
-$ff -f lavfi -i "$(room 32000)" -c:a libmp3lame -b:a 48k -ar 32000 -ac 1 -write_xing 0 -id3v2_version 0 -f mp3 room.mp3
+$ff -f lavfi -i "$(room 16000)" -c:a libmp3lame -b:a 32k -ar 16000 -ac 1 -write_xing 0 -id3v2_version 0 -f mp3 room.mp3
 $ff -f lavfi -i "$(room 48000)" -c:a libopus -b:a 32k -frame_duration 20 -ac 1 -f ogg room.opus
 
 # H.265 (Main) with VPS/SPS/PPS at every IDR, one slice per frame.

@@ -16,6 +16,7 @@ import (
 	"github.com/rclone/rclone/fs/operations"
 
 	"github.com/camshare/camshare/internal/archive"
+	"github.com/camshare/camshare/internal/keys"
 	"github.com/camshare/camshare/internal/layout"
 	"github.com/camshare/camshare/internal/redact"
 	"github.com/camshare/camshare/internal/remote"
@@ -77,7 +78,7 @@ func openAccess(ctx context.Context, o Options, camera string, s *layout.Scheme)
 		return nil, err
 	}
 	a := &access{o: o, camera: camera, f: f, client: strangerClient(o.Timeout)}
-	if a.pages, err = share.List(ctx, f, nil); err != nil {
+	if a.pages, err = share.List(ctx, f, archiveKey(o)); err != nil {
 		return nil, err
 	}
 	if a.segment, err = newest(ctx, f, s); err != nil || a.segment == nil {
@@ -91,6 +92,20 @@ func openAccess(ctx context.Context, o Options, camera string, s *layout.Scheme)
 		a.segURL = unsigned(link)
 	}
 	return a, nil
+}
+
+// archiveKey is the key an encrypted archive's share records are sealed
+// with, so its pages are listed with their own titles and links; nil for a
+// plain archive or when this device has no key yet (the key check says so).
+func archiveKey(o Options) *keys.Archive {
+	if !o.Config.Encrypt {
+		return nil
+	}
+	a, err := keys.Load(keys.ForConfig(o.Config.KeyFile, o.Config.Path))
+	if err != nil {
+		return nil
+	}
+	return a
 }
 
 // newestPage is the newest share page.

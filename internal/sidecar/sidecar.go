@@ -34,7 +34,7 @@ type Meta struct {
 	Start    time.Time `json:"start"`
 	Duration float64   `json:"duration_s"`
 	Video    string    `json:"video"`           // "h264" or "h265"
-	Audio    string    `json:"audio,omitempty"` // "aac", "" for none
+	Audio    string    `json:"audio,omitempty"` // "aac", "opus", "mp3"; "" for none
 	Size     int64     `json:"size"`            // bytes of the segment as recorded
 	// Activity has one entry per Every from Start: how many of its seconds
 	// were active (0–10), docs/activity.md says what that means.

@@ -34,6 +34,7 @@ var fixtures = map[string]fixture{
 	"h264_aac":       {"h264.h264", "room.aac", Info{Video: "h264", Audio: "aac"}},
 	"h264_l16":       {"h264.h264", "room.l16", Info{Video: "h264", Audio: "l16"}},
 	"h264_opus":      {"h264.h264", "room.opus", Info{Video: "h264", Audio: "opus"}},
+	"h264_mp3":       {"h264.h264", "room.mp3", Info{Video: "h264", Audio: "mp3"}},
 	"h264":           {"h264.h264", "", Info{Video: "h264"}},
 	"h265_pcma":      {"h265.h265", "room.alaw", Info{Video: "h265", Audio: "pcma"}},
 	"h264_spschange": {"h264_spschange.h264", "room.alaw", Info{Video: "h264", Audio: "pcma", SPSChange: true}},
@@ -43,7 +44,7 @@ var fixtures = map[string]fixture{
 // Info describes a fixture, for tests that check what was recorded from it.
 type Info struct {
 	Video     string        // "h264", "h265" or "mjpeg"
-	Audio     string        // "pcma", "pcmu", "aac", "l16", "opus" or "" (no audio track)
+	Audio     string        // "pcma", "pcmu", "aac", "l16", "opus", "mp3" or "" (no audio track)
 	SPSChange bool          // 640x360 for the first 4 s of each pass, 320x180 after
 	FPS       int           // frames per second (15)
 	GOP       int           // frames from one keyframe to the next (30: one every 2 s)
@@ -154,6 +155,8 @@ func loadTrack(file string) (*track, error) {
 		t, err = l16Track(buf)
 	case "opus":
 		t, err = opusTrack(buf)
+	case "mp3":
+		t, err = mp3Track(buf)
 	default:
 		err = fmt.Errorf("unknown extension")
 	}

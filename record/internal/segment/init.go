@@ -15,7 +15,8 @@ const mehdSize = 20
 
 // buildInit marshals ftyp+moov with mediacommon, then makes two changes it
 // does not: an mehd box in mvex (so the duration can be patched in place on
-// close without moving the fragments) and the hvc1 tag for H.265.
+// close without moving the fragments), the hvc1 tag for H.265 and MPEG-2
+// audio's own object type.
 func buildInit(tracks []*Track, start time.Time) ([]byte, error) {
 	var it fmp4.Init
 	for _, t := range tracks {
@@ -34,6 +35,7 @@ func buildInit(tracks []*Track, start time.Time) ([]byte, error) {
 		return nil, fmt.Errorf("segment: init: no moov")
 	}
 	tagHvc1(b, moov)
+	tagMPEG2Audio(b, moov, tracks)
 	setCreation(b, moov, start)
 	return b, nil
 }
