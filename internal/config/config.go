@@ -78,7 +78,9 @@ const (
 	DefaultPruneEvery = time.Hour
 	DefaultExpire     = 7 * 24 * time.Hour
 	DefaultWindow     = time.Hour
-	DefaultTimelapse  = time.Minute
+	// DefaultTimelapse is off until ship uploads the closed day's file:
+	// on by default it would pile up in the local folder.
+	DefaultTimelapse = time.Duration(0)
 )
 
 // Scheme compiles the layout.
