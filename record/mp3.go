@@ -9,6 +9,8 @@ import (
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg1audio"
 	"github.com/bluenviron/mediacommon/v2/pkg/formats/fmp4"
 	"github.com/pion/rtp"
+
+	"github.com/camshare/camshare/internal/mpegaudio"
 )
 
 // mpegAudioClock is RTP's clock for MPEG audio (RFC 3551, payload type 14).
@@ -43,24 +45,6 @@ func mp3Duration(au []byte) int64 {
 		return 0
 	}
 	return int64(h.SampleCount()) * mpegAudioClock / int64(h.SampleRate)
-}
-
-// mpegAudioFrameLen is a frame's length in bytes (ISO/IEC 11172-3 and
-// 13818-3, 2.4.3.1). mediacommon's FrameLen uses MPEG-1's slot count for
-// MPEG-2 Layer III too, whose frames (576 samples) are half as long, so a
-// 16 or 22.05 kHz camera's frames would never be complete.
-func mpegAudioFrameLen(h mpeg1audio.FrameHeader) int {
-	pad := 0
-	if h.Padding {
-		pad = 1
-	}
-	switch {
-	case h.Layer == 1:
-		return (12*h.Bitrate/h.SampleRate + pad) * 4
-	case h.Layer == 3 && h.MPEG2:
-		return 72*h.Bitrate/h.SampleRate + pad
-	}
-	return 144*h.Bitrate/h.SampleRate + pad
 }
 
 // mp3Depacketizer undoes RFC 2250's MPEG audio payload: a 4-byte header
@@ -101,7 +85,7 @@ func (d *mp3Depacketizer) decode(p *rtp.Packet) ([][]byte, error) {
 		if err := h.Unmarshal(b); err != nil {
 			return frames, err
 		}
-		n := mpegAudioFrameLen(h)
+		n := mpegaudio.FrameLen(h)
 		if n > len(b) {
 			if len(frames) > 0 {
 				return frames, errMPEGAudioPacket // fragments travel alone

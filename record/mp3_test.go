@@ -7,6 +7,8 @@ import (
 
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg1audio"
 	"github.com/pion/rtp"
+
+	"github.com/camshare/camshare/internal/mpegaudio"
 )
 
 // TestMP3Depacketizer reassembles the fixture's 16 kHz MP3 frames from
@@ -23,7 +25,7 @@ func TestMP3Depacketizer(t *testing.T) {
 		if err := h.Unmarshal(buf); err != nil {
 			t.Fatal(err)
 		}
-		n := mpegAudioFrameLen(h)
+		n := mpegaudio.FrameLen(h)
 		frames, buf = append(frames, buf[:n]), buf[n:]
 	}
 	if len(frames) < 200 { // 10 s of 36 ms frames

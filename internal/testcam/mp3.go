@@ -8,6 +8,8 @@ import (
 	"github.com/bluenviron/gortsplib/v4/pkg/format"
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/mpeg1audio"
 	"github.com/pion/rtp"
+
+	"github.com/camshare/camshare/internal/mpegaudio"
 )
 
 // mp3Track sends an MPEG audio file (Layer III frames), one frame per RTP
@@ -21,7 +23,7 @@ func mp3Track(buf []byte) (*track, error) {
 		if err := h.Unmarshal(buf); err != nil {
 			return nil, err
 		}
-		n := mpegAudioFrameLen(h)
+		n := mpegaudio.FrameLen(h)
 		if n < 4 || n > len(buf) {
 			return nil, fmt.Errorf("truncated frame")
 		}
@@ -48,21 +50,4 @@ func mp3Encoder() (encodeFunc, error) {
 		return []*rtp.Packet{{Header: rtp.Header{Version: 2, PayloadType: 14, Marker: true,
 			SequenceNumber: seq, SSRC: ssrc}, Payload: payload}}, nil
 	}, nil
-}
-
-// mpegAudioFrameLen is a frame's length in bytes (ISO/IEC 11172-3 2.4.3.1,
-// 13818-3 2.4.3.1): MPEG-2 Layer III frames hold 576 samples, half of
-// MPEG-1's, so their slot count is half.
-func mpegAudioFrameLen(h mpeg1audio.FrameHeader) int {
-	pad := 0
-	if h.Padding {
-		pad = 1
-	}
-	switch {
-	case h.Layer == 1:
-		return (12*h.Bitrate/h.SampleRate + pad) * 4
-	case h.Layer == 3 && h.MPEG2:
-		return 72*h.Bitrate/h.SampleRate + pad
-	}
-	return 144*h.Bitrate/h.SampleRate + pad
 }
