@@ -58,6 +58,10 @@ func (s *archiveS3) addSealed(t *testing.T, ctx context.Context, a *keys.Archive
 // newest; picked from the start it plays on by itself; a segment with one
 // byte changed on the server is said to be damaged, never shown, and the
 // next one plays.
+//
+// WebKit (WebKitGTK) is not in it yet: it plays the newest recording with
+// sound, but when the page moves to another one in a new MediaSource, its
+// WebDriver stops answering script calls for minutes.
 func TestSealedPagePlays(t *testing.T) {
 	everyEngine(t, func(t *testing.T, e browsertest.Engine) {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -123,7 +127,7 @@ func TestSealedPagePlays(t *testing.T) {
 // A wrong or missing key says the link is incomplete; after --revoke the
 // open page says the link was withdrawn. Nothing garbled, never blank.
 func TestSealedPageWrongKeyAndRevoked(t *testing.T) {
-	everyEngine(t, func(t *testing.T, e browsertest.Engine) {
+	allEngines(t, func(t *testing.T, e browsertest.Engine) {
 		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		s := newPublicS3(t, ctx)

@@ -183,6 +183,7 @@
           if (stale()) return;
           return append(chunk).then(function () {
             if (stale()) return;
+            skipLeadingGap();
             lastProgress = Date.now(); // decrypting as it arrives: not a stall
             return it.next().then(function (r) {
               if (stale()) return;
@@ -195,6 +196,16 @@
       });
     }
     return { start: start, stop: stop };
+  }
+  // skipLeadingGap: footage with B-frames (first picture shown at 0.13 s)
+  // buffers from there, not from 0, when MediaSource ignores the file's
+  // edit list. Chromium and Firefox play across that gap; WebKit waits at
+  // readyState 1 for ever unless the time is moved into what is buffered.
+  function skipLeadingGap() {
+    var b = video.buffered;
+    if (!b.length || video.seeking) return;
+    var gap = b.start(0) - video.currentTime;
+    if (gap > 0 && gap < 1) video.currentTime = b.start(0);
   }
   var wholeFile = /(?:^#|&)whole=1(?:&|$)/.test(location.hash); // play as a Blob, as where MediaSource is missing
 
