@@ -35,8 +35,8 @@ func (s *Shipper) shipOne(ctx context.Context, src *source, it item) error {
 		return err
 	case fs.GetConfig(ctx).DryRun:
 		s.wouldShip(src, it, remote)
-	case s.isSidecar(it.name):
-		src.q.done(it.name, true) // a sidecar on its own: no segment to count or announce
+	case s.isSidecar(it.name) || s.isTimelapse(it.name):
+		src.q.done(it.name, true) // a sidecar on its own, or a timelapse: no segment to count or announce
 		s.remoteBack(src)
 	default:
 		s.shipped(ctx, src, it, Shipped{Source: src.Name, Local: filepath.Join(src.Dir, it.name), Remote: remote,

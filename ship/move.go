@@ -33,6 +33,10 @@ func (s *Shipper) move(ctx context.Context, src *source, name string) (remote st
 		remote, err := s.moveOrphanSidecar(ctx, src, name, seg)
 		return remote, true, err
 	}
+	if day, closed, ok := s.scheme.TimelapseOfLocal(name); ok && closed {
+		remote, err := s.moveTimelapse(ctx, src, name, day)
+		return remote, true, err
+	}
 	local, err := src.local.NewObject(ctx, name)
 	if errors.Is(err, fs.ErrorObjectNotFound) {
 		return "", false, errGone

@@ -89,7 +89,7 @@ func (s *source) printable() string { return remote.Printable(fs.ConfigString(s.
 // layout cannot read, a symlink, a file too small or not MP4) is warned about
 // once and skipped; it reports whether that happened.
 func (s *source) offer(sc *layout.Scheme, name string, log *slog.Logger) (queued, skipped bool) {
-	if s.offerSidecar(sc, name) {
+	if s.offerSidecar(sc, name) || s.offerTimelapse(sc, name) {
 		return false, false
 	}
 	if !strings.HasSuffix(name, sc.Ext()) || s.isBad(name) {

@@ -78,8 +78,8 @@ const (
 	DefaultPruneEvery = time.Hour
 	DefaultExpire     = 7 * 24 * time.Hour
 	DefaultWindow     = time.Hour
-	// DefaultTimelapse is off until ship uploads the closed day's file:
-	// on by default it would pile up in the local folder.
+	// DefaultTimelapse is off for now: the share page does not offer the
+	// timelapse yet, and run has not been through the chaos run with it on.
 	DefaultTimelapse = time.Duration(0)
 )
 
