@@ -1,12 +1,16 @@
 package record
 
 import (
+	"context"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/camshare/camshare/internal/testcam"
+	"github.com/camshare/camshare/internal/testkit/browsertest"
 )
 
 // A recording across midnight (the recorder's wall clock shifted so the
@@ -61,6 +65,28 @@ func TestDailyTimelapseAcrossMidnight(t *testing.T) {
 			if _, ok := s.FromTemp(filepath.Base(next)); ok {
 				t.Errorf("%s reads as a segment's temp name", filepath.Base(next))
 			}
+			if fx == "h264_pcma" { // Debian's Chromium has no H.265
+				chromiumPlays(t, dir, filepath.Base(closed), want)
+			}
 		})
+	}
+}
+
+// chromiumPlays: the timelapse plays to its end in Chromium, every picture
+// at 30 fps (its duration is frames/30), the camera's size, no error.
+func chromiumPlays(t *testing.T, dir, name string, frames int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	url := browsertest.Serve(t, dir, `<!doctype html><video id=v src="`+name+`" muted autoplay playsinline></video>`)
+	b := browsertest.Open(ctx, t, browsertest.Chromium, url, browsertest.Options{})
+	v := `document.getElementById("v")`
+	state := `(() => { const v = document.getElementById("v"); return {state: v.readyState, err: v.error && v.error.message, t: v.currentTime, w: v.videoWidth}; })()`
+	if err := b.WaitFor(ctx, v+`.ended && !`+v+`.error && `+v+`.videoWidth === 640`, state); err != nil {
+		t.Fatalf("Chromium does not play %s to its end: %v", name, err)
+	}
+	var dur float64
+	if err := b.Eval(ctx, v+".duration", &dur); err != nil || math.Abs(dur-float64(frames)/30) > 1.0/30 {
+		t.Errorf("Chromium sees %s last %vs (%v); want %d frames at 30 fps, %s", name, dur, err, frames, fmt.Sprintf("%.3fs", float64(frames)/30))
 	}
 }
