@@ -26,7 +26,7 @@
   var thumbs = {};       // path → canvas with a frame of that segment
   var played = [];       // paths in the order they started (tests, and "resume")
   var damaged = [];      // paths that did not decrypt
-  var trouble = "";      // "", "offline", "expired", "gone", "damaged", "invalid", "revoked"
+  var trouble = "";      // "", "offline", "expired", "gone", "damaged", "archived", "invalid", "revoked"
   var lastProgress = Date.now(), pollTimer = 0, polls = 0;
 
   // ---- words and times, in the viewer's language ----
@@ -429,13 +429,26 @@
     lastProgress = Date.now();
     played.push(seg.path);
     if (source) source.stop();
-    source = sourceFor(seg);
-    var failed = source.start(seg, startPlayer);
-    if (failed) failed.catch(function (e) { if (current === seg) sourceFailed(seg, e); });
+    if (!seg.cold) {
+      source = sourceFor(seg);
+      var failed = source.start(seg, startPlayer);
+      if (failed) failed.catch(function (e) { if (current === seg) sourceFailed(seg, e); });
+    }
     if (dayOf(seg) !== shownDay) { shownDay = dayOf(seg); render(); }
-    if (trouble === "damaged") trouble = "";
-    if (!trouble) say("");
+    if (trouble === "damaged" || trouble === "archived") trouble = "";
+    if (seg.cold) archived(seg);
+    else if (!trouble) say("");
     highlight();
+  }
+
+  // archived: a recording in a cold storage tier (prune --cold-after) needs
+  // a restore before anyone can play it: said, and the next one plays.
+  function archived(seg) {
+    trouble = "archived";
+    video.removeAttribute("src");
+    video.load();
+    say("The recording of " + camTime(seg.ms, seg.off) + " is archived, not playable now; going on with the next one.");
+    setTimeout(function () { if (current === seg) { waiting = false; advanceFrom(seg); } }, 2500);
   }
 
   function startPlayer() {
