@@ -61,6 +61,7 @@ var wantCodecs = map[string][]string{
 	"h264_aac":       {"h264", "aac"},
 	"h264_l16":       {"h264", "pcm_s16be"},
 	"h264_opus":      {"h264", "opus"},
+	"h264_mp3":       {"h264", "mp3"},
 	"h264":           {"h264"},
 	"h265_pcma":      {"hevc", "pcm_alaw"},
 	"h264_spschange": {"h264", "pcm_alaw"},
@@ -68,7 +69,7 @@ var wantCodecs = map[string][]string{
 }
 
 func TestFixturesProbe(t *testing.T) {
-	if got, want := strings.Join(Fixtures(), " "), "h264 h264_aac h264_l16 h264_opus h264_pcma h264_pcmu h264_spschange h265_pcma mjpeg"; got != want {
+	if got, want := strings.Join(Fixtures(), " "), "h264 h264_aac h264_l16 h264_mp3 h264_opus h264_pcma h264_pcmu h264_spschange h265_pcma mjpeg"; got != want {
 		t.Fatalf("Fixtures() = %s, want %s", got, want)
 	}
 	for _, name := range Fixtures() {
@@ -244,7 +245,7 @@ func TestFixedAddressAndUnknownFixture(t *testing.T) {
 
 // FixtureInfo matches what the fixture files really hold.
 func TestFixtureInfo(t *testing.T) {
-	audioCodec := map[string]string{"pcma": "pcm_alaw", "pcmu": "pcm_mulaw", "aac": "aac", "l16": "pcm_s16be", "opus": "opus"}
+	audioCodec := map[string]string{"pcma": "pcm_alaw", "pcmu": "pcm_mulaw", "aac": "aac", "l16": "pcm_s16be", "opus": "opus", "mp3": "mp3"}
 	videoCodec := map[string]string{"h264": "h264", "h265": "hevc", "mjpeg": "mjpeg"}
 	for _, name := range Fixtures() {
 		info, ok := FixtureInfo(name)
