@@ -3,14 +3,13 @@ package share
 import (
 	"bytes"
 	"context"
-	"io/fs"
-	"os"
-	"path/filepath"
+	"path"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/camshare/camshare/internal/testkit/browsertest"
+	"github.com/rclone/rclone/fs"
 )
 
 // A recording in a cold storage tier (prune --cold-after; the index says
@@ -29,7 +28,7 @@ func TestPageSaysArchivedAndGoesOn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		markCold(t, filepath.Join(a.srv.Root, "garden", "share", p.ID), segs[1].Path)
+		markSegment(t, ctx, a, p.ID, segs[1].Path, `"cold":true`)
 		b := open(t, ctx, e, p.URL)
 		if err := b.Eval(ctx, `document.getElementById("day").dispatchEvent(new Event("change"))`, nil); err != nil {
 			t.Fatal(err)
@@ -48,24 +47,77 @@ func TestPageSaysArchivedAndGoesOn(t *testing.T) {
 	})
 }
 
-// markCold adds "cold":true to segment path in every document of a
-// share's folder (the page's embedded index, latest, the day documents).
-func markCold(t *testing.T, dir, path string) {
+// markSegment adds fields (`"cold":true`) to segment path in every
+// document of a share's folder (the page's embedded index, latest, the day
+// documents), as share writes them. It goes through the remote, not the
+// server's disk: the server caches sizes, and a longer file behind its back
+// would be served cut short.
+func markSegment(t *testing.T, ctx context.Context, a *archiveS3, id, seg, fields string) {
 	t.Helper()
-	needle := []byte(`"path":"` + path + `"`)
+	needle := []byte(`"path":"` + seg + `"`)
+	entries, err := a.f.List(ctx, shareDir(id))
 	n := 0
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || strings.HasSuffix(p, RecordName) {
-			return err
+	for _, e := range entries {
+		o, ok := e.(fs.Object)
+		if err != nil || !ok {
+			continue
 		}
-		b, err := os.ReadFile(p)
-		if err != nil || !bytes.Contains(b, needle) {
-			return err
+		var b []byte
+		if b, err = get(ctx, a.f, o.Remote()); err != nil || !bytes.Contains(b, needle) {
+			continue
 		}
 		n++
-		return os.WriteFile(p, bytes.ReplaceAll(b, needle, append(append([]byte{}, needle...), []byte(`,"cold":true`)...)), 0o644)
-	})
-	if err != nil || n == 0 {
-		t.Fatalf("marking %s cold in %s: %d documents (%v)", path, dir, n, err)
+		b = bytes.ReplaceAll(b, needle, append(append([]byte{}, needle...), ","+fields...))
+		err = put(ctx, a.f, o.Remote(), b, mimeOf(path.Base(o.Remote())))
 	}
+	if err != nil || n == 0 {
+		t.Fatalf("marking %s %s in share %s: %d documents (%v)", seg, fields, id, n, err)
+	}
+}
+
+// Segments with activity (their sidecars' active seconds per 10 s, act in
+// the index) are marked on the day's timeline, and "Next activity" /
+// "Previous activity" jump between them over a segment without any.
+func TestPageActivityMarksAndJumps(t *testing.T) {
+	everyEngine(t, func(t *testing.T, e browsertest.Engine) {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		a := newPublicS3(t, ctx)
+		now := time.Now().UTC().Truncate(time.Second)
+		segs := a.add(t, ctx, minutes(now, 3, 2, 1)...)
+		p, err := Publish(ctx, Options{Dest: a.f, Scheme: a.s, Window: time.Hour, Title: "Garden", Poll: time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		markSegment(t, ctx, a, p.ID, segs[0].Path, `"act":[4]`)
+		markSegment(t, ctx, a, p.ID, segs[2].Path, `"act":[6,2]`)
+		b := open(t, ctx, e, p.URL)
+		waitPlaying(t, ctx, b, segs[2].Path)
+		marks := `(() => { const tl = document.getElementById("timeline"); return Array.from(tl.querySelectorAll(".act")).map(m => parseFloat(m.style.left)); })()`
+		if err := b.WaitFor(ctx, marks+`.length === 2 && !document.getElementById("activity").hidden`, marks); err != nil {
+			t.Fatalf("want two activity marks and the activity buttons: %v", err)
+		}
+		var left []float64
+		if err := b.Eval(ctx, marks, &left); err != nil || !(left[0] < left[1]) {
+			t.Fatalf("marks at %v%% (%v): want the older one first", left, err)
+		}
+		shot(t, ctx, b, "activity-phone.png", browsertest.Phone)
+		if err := b.Eval(ctx, `document.getElementById("prevact").click()`, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitPlaying(t, ctx, b, segs[0].Path) // over segs[1], which has none
+		if err := b.Eval(ctx, `document.getElementById("nextact").click()`, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitPlaying(t, ctx, b, segs[2].Path)
+		var played []string
+		if err := b.Eval(ctx, `camshare.state().played`, &played); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range played {
+			if p == segs[1].Path {
+				t.Errorf("played %v: the jumps went through %s, which has no activity", played, segs[1].Path)
+			}
+		}
+	})
 }

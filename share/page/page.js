@@ -371,6 +371,11 @@
     segs = segs.filter(function (s) { return s.ms >= first && days[dayOf(s)]; });
   }
 
+  function dayBefore(d) {
+    var ds = doc.days.map(function (x) { return x.day; }), at = ds.indexOf(d);
+    return at > 0 ? ds[at - 1] : "";
+  }
+
   function loadDay(d) {
     var day = days[d];
     if (!day) return Promise.resolve();
@@ -651,7 +656,7 @@
     pick.value = shownDay;
     pick.disabled = keys.length < 2;
     var tl = $("timeline"), ruler = $("ruler");
-    Array.prototype.slice.call(tl.querySelectorAll(".run")).forEach(function (b) { tl.removeChild(b); });
+    Array.prototype.slice.call(tl.querySelectorAll(".run, .act")).forEach(function (b) { tl.removeChild(b); });
     ruler.textContent = "";
     if (shownDay && days[shownDay]) {
       var b = dayBounds(shownDay), span = b.end - b.start;
@@ -670,6 +675,13 @@
         el.style.width = (100 * (r.end - r.start) / span) + "%";
         tl.appendChild(el);
       });
+      activityRuns(shownDay).forEach(function (r) {
+        var el = document.createElement("div");
+        el.className = "act";
+        el.style.left = (100 * (r.start - b.start) / span) + "%";
+        el.style.width = (100 * (r.end - r.start) / span) + "%";
+        tl.appendChild(el);
+      });
       var hours = span / 3600000, width = tl.clientWidth || 300, step = 1;
       while (hours / step * 56 > width) step = step < 3 ? step + 1 : step * 2;
       for (var t = b.start; t <= b.end; t += step * 3600000) {
@@ -682,8 +694,46 @@
     freshness();
     highlight();
   }
+  // ---- activity (the sidecars' active seconds per 10 s, in seg.act) ----
+  // activeWindows lists the starts (ms) of the 10 s windows with activity,
+  // in order; a run of back-to-back windows is one stretch of activity.
+  function activeWindows(day) {
+    var out = [];
+    segs.forEach(function (s) {
+      if (day && dayOf(s) !== day) return;
+      (s.act || []).forEach(function (n, j) { if (n > 0) out.push(s.ms + j * 10000); });
+    });
+    return out;
+  }
+  function activityRuns(day) {
+    var runs = [];
+    activeWindows(day).forEach(function (t) {
+      var run = runs[runs.length - 1];
+      if (run && t - run.end < 1000) run.end = t + 10000;
+      else runs.push({ start: t, end: t + 10000 });
+    });
+    return runs;
+  }
+  // jumpActivity plays from the start of the next (dir 1) or previous (-1)
+  // stretch of activity, seen from the moment playing.
+  function jumpActivity(dir) {
+    var now = current ? current.ms + (video.currentTime || 0) * 1000 : Date.now();
+    var starts = activityRuns("").map(function (r) { return r.start; });
+    var pick = -1;
+    for (var k = 0; k < starts.length; k++) {
+      if (dir > 0 && starts[k] > now + 1000) { pick = starts[k]; break; }
+      if (dir < 0 && starts[k] < now - 3000) pick = starts[k];
+    }
+    if (pick < 0) { say(dir > 0 ? "No later activity in these recordings." : "No earlier activity in these recordings."); return; }
+    for (var i = 0; i < segs.length; i++) {
+      if (pick >= segs[i].ms && pick < endOf(segs[i])) { play(i, Math.max(0, (pick - segs[i].ms) / 1000 - 2)); return; }
+    }
+  }
+
   function highlight() {
     var none = !segs.length || over();
+    var anyAct = activeWindows("").length > 0;
+    $("activity").hidden = !anyAct;
     freshnessBadge();
     $("prev").disabled = none || !current || before(current) < 0;
     $("next").disabled = none || !current || after(current) < 0;
@@ -828,7 +878,15 @@
     if (current && !video.paused && !video.ended && !trouble && Date.now() - lastProgress > 15000) { lastProgress = Date.now(); diagnose(); }
     freshness();
   }, 5000);
-  $("prev").onclick = function () { var i = before(current); if (i >= 0) play(i); };
+  $("prevact").onclick = function () { jumpActivity(-1); };
+  $("nextact").onclick = function () { jumpActivity(1); };
+  // Prev at a day's first recording goes on into the day before.
+  $("prev").onclick = function () {
+    var i = before(current);
+    if (i >= 0) { play(i); return; }
+    var d = current && dayBefore(dayOf(current));
+    if (d) loadDay(d).then(function () { var j = before(current); if (j >= 0) play(j); });
+  };
   $("next").onclick = function () { var i = after(current); if (i >= 0) play(i); };
   $("latest").onclick = function () {
     var newest = doc.days.length ? doc.days[doc.days.length - 1].day : "";
@@ -864,10 +922,15 @@
 
   // Start: the embedded copy at once, then the newest from latest.json.
   if (known) setLatest(doc); else render();
+  // Just after midnight the newest day holds only minutes: the day before
+  // comes too, so the last hour is all there (and Prev steps into it).
   var start = function () {
     var newest = doc.days.length ? doc.days[doc.days.length - 1].day : "";
     playLatest();
-    if (newest) loadDay(newest);
+    if (!newest) return;
+    loadDay(newest);
+    var yesterday = dayBefore(newest);
+    if (yesterday && Date.now() - days[newest].info.first < 3600e3) loadDay(yesterday);
   };
   if ((doc.live || !known) && cfg.latestURL) {
     if (!known) say("Opening\u2026");
