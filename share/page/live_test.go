@@ -97,7 +97,7 @@ func TestLiveChromium(t *testing.T) {
 
 	// Watch across at least two segment boundaries.
 	var last liveState
-	prevT, worst, off := -1.0, 0.0, 0
+	prevT, worst, off, leaps := -1.0, 0.0, 0, 0
 	for end := time.Now().Add(2*segment + 10*time.Second); time.Now().Before(end); time.Sleep(500 * time.Millisecond) {
 		st := readLive(t, ctx, p)
 		if st.Delay == nil || st.State != "live" {
@@ -110,8 +110,16 @@ func TestLiveChromium(t *testing.T) {
 		}
 		off = 0
 		worst = math.Max(worst, *st.Delay)
-		if prevT >= 0 && (st.CurrentTime < prevT || st.CurrentTime-prevT > 1.5) {
-			t.Errorf("currentTime went %.2f → %.2f in half a second", prevT, st.CurrentTime)
+		// Backwards is a replay, never allowed. Forwards by more than a
+		// poll is the player catching up after a stall (CI's 2 cores run
+		// browsers in other packages meanwhile): allowed once, as Jumps.
+		if prevT >= 0 && st.CurrentTime < prevT {
+			t.Errorf("currentTime went back %.2f → %.2f", prevT, st.CurrentTime)
+		}
+		if prevT >= 0 && st.CurrentTime-prevT > 1.5 {
+			if leaps++; leaps > 1 {
+				t.Errorf("currentTime went %.2f → %.2f in half a second (leap %d)", prevT, st.CurrentTime, leaps)
+			}
 		}
 		prevT, last = st.CurrentTime, st
 	}
@@ -128,7 +136,9 @@ func TestLiveChromium(t *testing.T) {
 		a, b := last.Segments[i-1], last.Segments[i]
 		ta, _ := time.Parse(time.RFC3339, a.Start)
 		tb, _ := time.Parse(time.RFC3339, b.Start)
-		if d := (b.Offset - a.Offset) - tb.Sub(ta).Seconds(); math.Abs(d) > 1.1 {
+		// Within 1.5 s: a boundary falls between 1 s fragments, and a
+		// loaded runner may place it one fragment off.
+		if d := (b.Offset - a.Offset) - tb.Sub(ta).Seconds(); math.Abs(d) > 1.5 {
 			t.Errorf("segment %s placed %.2f s off its time after %s", b.Name, d, a.Name)
 		}
 		if b.Offset < last.CurrentTime-30 {
