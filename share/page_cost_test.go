@@ -79,10 +79,7 @@ func TestPageBytesPerHour(t *testing.T) {
 	if err := b.Eval(ctx, `performance.setResourceTimingBufferSize(100000)`, nil); err != nil {
 		t.Fatal(err)
 	}
-	loaded := 1 // in the first hour of a day, the day before loads with it
-	if now.Sub(now.Truncate(24*time.Hour)) < time.Hour {
-		loaded = 2
-	}
+	loaded := daysLoadedAtStart(now.Truncate(24 * time.Hour)) // the newest day's first segment is at midnight
 	if err := b.WaitFor(ctx, `camshare.state().loadedDays === `+itoa(loaded)+` && camshare.state().polls > 2`, stateJS); err != nil {
 		t.Fatal(err)
 	}

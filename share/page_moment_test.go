@@ -94,10 +94,7 @@ func TestPageFindsAMoment(t *testing.T) {
 				inNewest++
 			}
 		}
-		loadedAtStart := 1
-		if time.Since(newestFirst) < time.Hour {
-			loadedAtStart = 2
-		}
+		loadedAtStart := daysLoadedAtStart(newestFirst)
 		var pick struct {
 			Options []string `json:"options"`
 			Want    string   `json:"want"`

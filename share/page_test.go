@@ -152,6 +152,15 @@ func waitSound(t *testing.T, ctx context.Context, b *browsertest.Page) {
 	}
 }
 
+// daysLoadedAtStart is the page's rule: the newest day, and the day before
+// too while the newest day's first recording is under an hour old.
+func daysLoadedAtStart(newestFirst time.Time) int {
+	if time.Since(newestFirst) < time.Hour {
+		return 2
+	}
+	return 1
+}
+
 func minutes(now time.Time, ago ...int) []time.Time {
 	var out []time.Time
 	for _, m := range ago {

@@ -371,9 +371,10 @@
     segs = segs.filter(function (s) { return s.ms >= first && days[dayOf(s)]; });
   }
 
-  function dayBefore(d) {
+  // dayNext is the shared day step days after d (-1: the one before), or "".
+  function dayNext(d, step) {
     var ds = doc.days.map(function (x) { return x.day; }), at = ds.indexOf(d);
-    return at > 0 ? ds[at - 1] : "";
+    return at >= 0 && ds[at + step] || "";
   }
 
   function loadDay(d) {
@@ -504,8 +505,8 @@
     var i = current ? after(current) : segs.length - 1;
     if (i >= 0) { play(i); return; }
     // The next day may not be loaded yet.
-    var ds = doc.days.map(function (d) { return d.day; }), at = current ? ds.indexOf(dayOf(current)) : -1;
-    if (at >= 0 && at + 1 < ds.length) { loadDay(ds[at + 1]).then(function () { if (after(current) >= 0) advance(); }); return; }
+    var next = current && dayNext(dayOf(current), 1);
+    if (next) { loadDay(next).then(function () { if (after(current) >= 0) advance(); }); return; }
     waiting = true;
     if (!trouble) say(doc.live ? "That was the newest recording. The next one appears here when the camera sends it." : "End of the recordings shared here.");
     highlight();
@@ -668,20 +669,17 @@
         if (run && s.ms - run.end < 2000) run.end = endOf(s);
         else runs.push({ start: s.ms, end: endOf(s) });
       });
-      runs.forEach(function (r) {
-        var el = document.createElement("div");
-        el.className = "run";
-        el.style.left = (100 * (r.start - b.start) / span) + "%";
-        el.style.width = (100 * (r.end - r.start) / span) + "%";
-        tl.appendChild(el);
-      });
-      activityRuns(shownDay).forEach(function (r) {
-        var el = document.createElement("div");
-        el.className = "act";
-        el.style.left = (100 * (r.start - b.start) / span) + "%";
-        el.style.width = (100 * (r.end - r.start) / span) + "%";
-        tl.appendChild(el);
-      });
+      var draw = function (cls) {
+        return function (r) {
+          var el = document.createElement("div");
+          el.className = cls;
+          el.style.left = (100 * (r.start - b.start) / span) + "%";
+          el.style.width = (100 * (r.end - r.start) / span) + "%";
+          tl.appendChild(el);
+        };
+      };
+      runs.forEach(draw("run"));
+      activityRuns(shownDay).forEach(draw("act"));
       var hours = span / 3600000, width = tl.clientWidth || 300, step = 1;
       while (hours / step * 56 > width) step = step < 3 ? step + 1 : step * 2;
       for (var t = b.start; t <= b.end; t += step * 3600000) {
@@ -732,8 +730,7 @@
 
   function highlight() {
     var none = !segs.length || over();
-    var anyAct = activeWindows("").length > 0;
-    $("activity").hidden = !anyAct;
+    $("activity").hidden = !activeWindows("").length;
     freshnessBadge();
     $("prev").disabled = none || !current || before(current) < 0;
     $("next").disabled = none || !current || after(current) < 0;
@@ -884,7 +881,7 @@
   $("prev").onclick = function () {
     var i = before(current);
     if (i >= 0) { play(i); return; }
-    var d = current && dayBefore(dayOf(current));
+    var d = current && dayNext(dayOf(current), -1);
     if (d) loadDay(d).then(function () { var j = before(current); if (j >= 0) play(j); });
   };
   $("next").onclick = function () { var i = after(current); if (i >= 0) play(i); };
@@ -929,7 +926,7 @@
     playLatest();
     if (!newest) return;
     loadDay(newest);
-    var yesterday = dayBefore(newest);
+    var yesterday = dayNext(newest, -1);
     if (yesterday && Date.now() - days[newest].info.first < 3600e3) loadDay(yesterday);
   };
   if ((doc.live || !known) && cfg.latestURL) {
