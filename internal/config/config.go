@@ -78,9 +78,8 @@ const (
 	DefaultPruneEvery = time.Hour
 	DefaultExpire     = 7 * 24 * time.Hour
 	DefaultWindow     = time.Hour
-	// DefaultTimelapse is off for now: the share page does not offer the
-	// timelapse yet, and run has not been through the chaos run with it on.
-	DefaultTimelapse = time.Duration(0)
+	// DefaultTimelapse is one picture a minute: a day plays in 48 s.
+	DefaultTimelapse = time.Minute
 )
 
 // Scheme compiles the layout.

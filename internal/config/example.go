@@ -43,6 +43,7 @@ cameras:
   #   audio: none
   #   only_active: true      # upload only segments with activity (docs/activity.md);
   #   keep_inactive: 24h     # the rest stay on the device this long
+  #   timelapse_every: 0     # no day's timelapse (default 60s: one picture a minute)
 
 # Naming under each camera folder (the defaults match ffmpeg -strftime +
 # rclone moveto set-ups, so old archives continue).
