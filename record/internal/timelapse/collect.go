@@ -137,7 +137,7 @@ func (c *collector) segment(s Segment) error {
 		if err != nil {
 			return err
 		}
-		c.res.Frames = append(c.res.Frames, Frame{At: at, Payload: payload})
+		c.res.Frames = append(c.res.Frames, Frame{At: at, Payload: withParams(payload, tr.params, tr.h265)})
 		c.next = c.next.Add(c.every)
 	}
 }
@@ -167,8 +167,15 @@ func (c *collector) keyAfter(s Segment, tr track, firstFrag int64, target time.D
 	}
 	for off+8 <= s.Src.Size() {
 		moof, mdatEnd, err := c.fragmentAt(s.Src, off, win, winAt)
+		if errors.Is(err, errLastFragment) {
+			break
+		}
 		if err != nil {
 			return sample{}, time.Time{}, false, err
+		}
+		if moof == nil { // a box between fragments
+			off = mdatEnd
+			continue
 		}
 		samples, err := fragment(moof, off, tr)
 		if err != nil {
@@ -201,8 +208,12 @@ func (c *collector) learnRate(firstFrag, off int64, at time.Duration) {
 	}
 }
 
+// errLastFragment: the file's fragments end at this offset.
+var errLastFragment = errors.New("no more fragments")
+
 // fragmentAt reads the moof at off (from win when it holds it) and returns
-// it with the offset where its mdat ends (the next fragment).
+// it with the offset where its mdat ends (the next fragment). A box that
+// may sit between fragments gives no moof and the offset after it.
 func (c *collector) fragmentAt(src Source, off int64, win []byte, winAt int64) ([]byte, int64, error) {
 	var b []byte
 	if win != nil && off >= winAt && off+hopRead <= winAt+int64(len(win)) {
@@ -214,7 +225,16 @@ func (c *collector) fragmentAt(src Source, off int64, win []byte, winAt int64) (
 		}
 	}
 	bs := boxes(b)
-	if len(bs) == 0 || bs[0].typ != "moof" {
+	if len(bs) == 0 {
+		return nil, 0, fmt.Errorf("no fragment at byte %d", off)
+	}
+	switch bs[0].typ {
+	case "moof":
+	case "mfra": // the random-access index ffmpeg ends a fragmented file with
+		return nil, 0, errLastFragment
+	case "styp", "sidx", "free", "skip", "prft", "emsg": // boxes a fragmented file may hold between fragments
+		return nil, off + int64(bs[0].size), nil
+	default:
 		return nil, 0, fmt.Errorf("no fragment at byte %d", off)
 	}
 	m := bs[0]

@@ -54,6 +54,7 @@ type track struct {
 	id        uint32
 	timescale uint32
 	h265      bool
+	params    [][]byte // from avcC/hvcC, for frames without their own
 }
 
 // videoTrack finds the video track in a moov payload.
@@ -74,7 +75,7 @@ func videoTrack(moov []byte) (track, error) {
 		if !ok1 || !ok2 || !ok3 || len(tkhd) < 24 || len(mdhd) < 24 {
 			return track{}, errors.New("video track without tkhd/mdhd")
 		}
-		t := track{h265: h265}
+		t := track{h265: h265, params: trackParams(trak, h265)}
 		if tkhd[0] == 1 {
 			t.id = binary.BigEndian.Uint32(tkhd[20:])
 		} else {

@@ -1,7 +1,6 @@
 package timelapse
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -59,13 +58,7 @@ func Write(path string, r *Result) error {
 // codecOf reads the parameter sets out of a key frame's NAL units.
 func codecOf(payload []byte, h265 bool) (fmp4.Codec, error) {
 	var vps, sps, pps []byte
-	for p := payload; len(p) >= 4; {
-		n := int(binary.BigEndian.Uint32(p))
-		if n <= 0 || 4+n > len(p) {
-			break
-		}
-		nal := p[4 : 4+n]
-		p = p[4+n:]
+	for _, nal := range nalUnits(payload) {
 		if h265 {
 			switch (nal[0] >> 1) & 0x3f {
 			case 32:
@@ -90,5 +83,5 @@ func codecOf(payload []byte, h265 bool) (fmp4.Codec, error) {
 	case !h265 && sps != nil && pps != nil:
 		return &fmp4.CodecH264{SPS: sps, PPS: pps}, nil
 	}
-	return nil, fmt.Errorf("timelapse: the first key frame carries no parameter sets (footage not recorded by camshare?)")
+	return nil, fmt.Errorf("timelapse: the first key frame carries no parameter sets, in the frame or its track")
 }
