@@ -103,11 +103,13 @@ type seg struct {
 	Start      time.Time
 }
 
-// tmpFiles lists unfinished segments under root.
+// tmpFiles lists unfinished segments under root. A camera's day
+// timelapse is not one: it stays open until midnight, across restarts.
 func tmpFiles(root string) []string {
 	var out []string
 	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, layout.TempExt) {
+		_, _, lapse := layout.Default().TimelapseOfLocal(filepath.Base(p))
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, layout.TempExt) && !lapse {
 			out = append(out, p)
 		}
 		return nil
