@@ -44,7 +44,8 @@ type record struct {
 	PageURL     string             `json:"page_url,omitempty"` // the link handed out (run shows it in status)
 	LinkKey     string             `json:"link_key,omitempty"` // encrypted archive: the key the index is sealed with, also in the link's #k=
 	Segments    []Link             `json:"segments"`
-	Docs        map[string]docLink `json:"docs"` // the documents the page fetches, by name
+	Timelapses  []Link             `json:"timelapses,omitempty"` // the days' timelapses (Start: the day), for "The day in a minute"
+	Docs        map[string]docLink `json:"docs"`                 // the documents the page fetches, by name
 
 	locked bool // sealed, read without the archive key: only its ID is known
 }
@@ -123,6 +124,9 @@ type pageDay struct {
 	// Active is how many of the day's seconds were active (0 also when
 	// unknown), so the page can mark busy days without their documents.
 	Active int `json:"active,omitempty"`
+	// Lapse is the day's timelapse ("The day in a minute"); nil: none yet
+	// (a day's file ships after its midnight).
+	Lapse *pageLapse `json:"tl,omitempty"`
 }
 
 // latest is latest.json: what an open page polls.
@@ -182,6 +186,7 @@ func buildIndex(r *record, live bool, now time.Time) *index {
 		}
 		ix.days[d] = append(ix.days[d], s)
 	}
+	addLapses(ix, r)
 	n := len(r.Segments)
 	for _, l := range r.Segments[max(0, n-recentCount):] {
 		ix.latest.Recent = append(ix.latest.Recent, toPageSeg(l))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -93,7 +94,7 @@ func (l *linker) footage(ctx context.Context, segs []archive.Segment, from strin
 			return nil, err
 		}
 		if l.scripts && k.FileKey != "" {
-			if k.URL, err = l.scriptCopy(ctx, s, from, old); err != nil {
+			if k.URL, err = l.scriptCopy(ctx, s, path.Base(s.Path), from, old); err != nil {
 				return nil, err
 			}
 		}

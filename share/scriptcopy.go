@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
 
 	"github.com/rclone/rclone/fs"
@@ -24,9 +23,10 @@ import (
 const scriptCopies = "v"
 
 // scriptCopy makes (once) the script copy of s in the share's folder and
-// returns its link, relative to that folder.
-func (l *linker) scriptCopy(ctx context.Context, s archive.Segment, dir string, old *Link) (string, error) {
-	name := path.Base(s.Path) + ".js"
+// returns its link, relative to that folder. name is the copy's name
+// without .js: unique among the share's footage.
+func (l *linker) scriptCopy(ctx context.Context, s archive.Segment, name, dir string, old *Link) (string, error) {
+	name += ".js"
 	remote := dir + "/" + scriptCopies + "/" + name
 	url := relativeURL(dir, remote)
 	if old != nil && old.URL == url && old.Size == s.Size {

@@ -59,24 +59,25 @@ func (o *Options) describe() string {
 	return from.Format("2006-01-02 15:04:05") + " to " + to.Format("2006-01-02 15:04:05")
 }
 
-// selectFootage lists the selection through archive, oldest first. A
-// missing folder or bucket and an empty selection are errors.
-func selectFootage(ctx context.Context, o *Options) ([]archive.Segment, error) {
+// selectFootage lists the selection through archive, oldest first, with
+// the timelapses of its days. A missing folder or bucket and an empty
+// selection are errors.
+func selectFootage(ctx context.Context, o *Options) (archive.Listing, error) {
 	if o.Dest == nil {
-		return nil, errors.New("no archive remote given")
+		return archive.Listing{}, errors.New("no archive remote given")
 	}
 	from, to := o.span()
-	segs, err := archive.Segments(ctx, o.Dest, o.scheme(), from, to)
+	found, err := archive.List(ctx, o.Dest, o.scheme(), from, to)
 	if errors.Is(err, fs.ErrorDirNotFound) {
 		err = nil
 	}
 	if err != nil {
-		return nil, err
+		return archive.Listing{}, err
 	}
-	if len(segs) == 0 {
-		return nil, &EmptyError{fs.ConfigString(o.Dest), from.In(o.scheme().Location()), to}
+	if len(found.Segments) == 0 {
+		return archive.Listing{}, &EmptyError{fs.ConfigString(o.Dest), from.In(o.scheme().Location()), to}
 	}
-	return segs, nil
+	return found, nil
 }
 
 // inSpan keeps what is in the selection: a rolling window drops what left it.

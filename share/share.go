@@ -21,11 +21,11 @@ func Links(ctx context.Context, o Options) ([]Link, []string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	segs, err := selectFootage(ctx, &o)
+	found, err := selectFootage(ctx, &o)
 	if err != nil {
 		return nil, nil, err
 	}
-	links, err := l.footage(ctx, segs, "", nil)
+	links, err := l.footage(ctx, found.Segments, "", nil)
 	return links, l.warnings, err
 }
 
@@ -57,16 +57,16 @@ func Publish(ctx context.Context, o Options) (*Published, error) {
 	if err != nil {
 		return nil, err
 	}
-	segs, err := selectFootage(ctx, &o)
+	found, err := selectFootage(ctx, &o)
 	if err != nil {
 		return nil, err
 	}
 	if o.Seal == nil {
-		if err := refuseSealed(ctx, &o, segs[len(segs)-1]); err != nil {
+		if err := refuseSealed(ctx, &o, found.Segments[len(found.Segments)-1]); err != nil {
 			return nil, err
 		}
 	}
-	return publish(ctx, &o, l, old, segs, true)
+	return publish(ctx, &o, l, old, found, true)
 }
 
 // existing is the record of the share o renews; nil for a new share.
@@ -82,14 +82,15 @@ func existing(ctx context.Context, o *Options) (*record, error) {
 
 // publish runs the steps after selection. withPage false rewrites only the
 // index (a refresh: the page's link stays).
-func publish(ctx context.Context, o *Options, l *linker, old *record, segs []archive.Segment, withPage bool) (*Published, error) {
+func publish(ctx context.Context, o *Options, l *linker, old *record, found archive.Listing, withPage bool) (*Published, error) {
 	now := l.now
 	var err error
+	segs := found.Segments
 	r := recordOf(o, o.ID, now)
 	reuse := map[string]Link{}
 	if old != nil {
 		r.ID, r.Created, r.Docs, r.PageExpires, r.PageURL, r.LinkKey = old.ID, old.Created, old.Docs, old.PageExpires, old.PageURL, old.LinkKey
-		for _, k := range old.Segments {
+		for _, k := range append(old.Segments, old.Timelapses...) {
 			reuse[k.Path] = k
 		}
 	}
@@ -107,6 +108,9 @@ func publish(ctx context.Context, o *Options, l *linker, old *record, segs []arc
 	}
 	dir := shareDir(r.ID)
 	if r.Segments, err = l.footage(ctx, segs, dir, reuse); err != nil {
+		return nil, err
+	}
+	if r.Timelapses, err = l.timelapses(ctx, dayLapses(found.Timelapses, r.Segments, o.scheme(), o.Camera), dir, reuse); err != nil {
 		return nil, err
 	}
 	res := &Published{ID: r.ID, Expires: r.PageExpires, Segments: len(segs), Live: o.live(), Warnings: l.warnings}
@@ -158,13 +162,13 @@ func Refresh(ctx context.Context, o Options, id string) error {
 }
 
 func refresh(ctx context.Context, o *Options, old *record, added []archive.Segment) error {
-	var segs []archive.Segment
+	var found archive.Listing
 	if len(added) > 0 {
-		segs = inSpan(o, merge(old.Segments, added))
+		found = archive.Listing{Segments: inSpan(o, merge(old.Segments, added)), Timelapses: lapsesOf(old.Timelapses)}
 	} else {
 		from, to := o.span()
 		var err error
-		if segs, err = archive.Segments(ctx, o.Dest, o.scheme(), from, to); err != nil && !errors.Is(err, fs.ErrorDirNotFound) {
+		if found, err = archive.List(ctx, o.Dest, o.scheme(), from, to); err != nil && !errors.Is(err, fs.ErrorDirNotFound) {
 			return err
 		}
 	}
@@ -172,6 +176,6 @@ func refresh(ctx context.Context, o *Options, old *record, added []archive.Segme
 	if err != nil {
 		return err
 	}
-	_, err = publish(ctx, o, l, old, segs, false)
+	_, err = publish(ctx, o, l, old, found, false)
 	return err
 }

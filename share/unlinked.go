@@ -39,10 +39,11 @@ func Unlinkable(ctx context.Context, o Options, page bool) (*Unlinked, error) {
 	default:
 		return nil, nil
 	}
-	segs, err := selectFootage(ctx, &o)
+	found, err := selectFootage(ctx, &o)
 	if err != nil {
 		return nil, err
 	}
+	segs := found.Segments
 	for i, end := range ends(segs) {
 		k := Link{Start: segs[i].Start, End: end, Path: segs[i].Path, Size: segs[i].Size}
 		describe(ctx, &k, segs[i], nil, o.Seal)

@@ -60,20 +60,52 @@ func Folders(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string) ([]Fold
 	return out, nil
 }
 
+// Timelapse is one day's timelapse in the archive (layout.TimelapsePath).
+type Timelapse struct {
+	Path string
+	Day  time.Time // the day's start in the scheme's zone
+	Size int64
+}
+
+// Listing is what one walk over a time range finds.
+type Listing struct {
+	Segments []Segment // start in the range, oldest first
+	// Timelapses are those of the days the range touches, oldest first:
+	// found in the day folders the walk lists anyway, so they cost nothing.
+	Timelapses []Timelapse
+}
+
 // Segments returns the segments whose start is in [from, to), oldest first.
 // A zero from or to leaves that side open. Only folders whose span, widened
 // by layout.MaxZoneSkew, meets the range are listed.
 func Segments(ctx context.Context, f fs.Fs, s *layout.Scheme, from, to time.Time) ([]Segment, error) {
-	var out []Segment
-	err := walk(ctx, f, s, "", 0, from, to, func(seg Segment) {
-		if (from.IsZero() || !seg.Start.Before(from)) && (to.IsZero() || seg.Start.Before(to)) {
-			out = append(out, seg)
-		}
-	})
-	if err != nil {
-		return nil, err
+	l, err := List(ctx, f, s, from, to)
+	return l.Segments, err
+}
+
+// List is Segments with the days' timelapses found on the way.
+func List(ctx context.Context, f fs.Fs, s *layout.Scheme, from, to time.Time) (Listing, error) {
+	var out Listing
+	v := visitor{
+		segment: func(seg Segment) {
+			if (from.IsZero() || !seg.Start.Before(from)) && (to.IsZero() || seg.Start.Before(to)) {
+				out.Segments = append(out.Segments, seg)
+			}
+		},
+		timelapse: func(t Timelapse) {
+			if overlaps(t.Day, t.Day.AddDate(0, 0, 1), from, to) {
+				out.Timelapses = append(out.Timelapses, t)
+			}
+		},
 	}
-	Sort(out)
+	if err := walk(ctx, f, s, "", 0, from, to, v); err != nil {
+		return Listing{}, err
+	}
+	Sort(out.Segments)
+	sort.Slice(out.Timelapses, func(i, j int) bool {
+		a, b := out.Timelapses[i], out.Timelapses[j]
+		return a.Day.Before(b.Day) || a.Day.Equal(b.Day) && a.Path < b.Path
+	})
 	return out, nil
 }
 
@@ -85,7 +117,7 @@ func SegmentsIn(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string) ([]S
 		depth = len(splitPath(dir))
 	}
 	var out []Segment
-	if err := walk(ctx, f, s, dir, depth, time.Time{}, time.Time{}, func(seg Segment) { out = append(out, seg) }); err != nil {
+	if err := walk(ctx, f, s, dir, depth, time.Time{}, time.Time{}, visitor{segment: func(seg Segment) { out = append(out, seg) }}); err != nil {
 		return nil, err
 	}
 	Sort(out)
@@ -103,11 +135,17 @@ func Sort(segs []Segment) {
 	})
 }
 
+// visitor gets what walk finds; a nil timelapse ignores those.
+type visitor struct {
+	segment   func(Segment)
+	timelapse func(Timelapse)
+}
+
 // walk visits the segments below dir, which sits at the given layout depth.
 // Segments are only looked for at the layout's full depth, so a stray file
 // in a day folder is never mistaken for footage; folders that do not parse
 // are not entered.
-func walk(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string, depth int, from, to time.Time, visit func(Segment)) error {
+func walk(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string, depth int, from, to time.Time, v visitor) error {
 	entries, err := list(ctx, f, dir)
 	if err != nil {
 		return err
@@ -117,10 +155,11 @@ func walk(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string, depth int,
 		switch e := e.(type) {
 		case fs.Object:
 			start, ok := s.SegmentAt(e.Remote())
-			if !ok {
-				continue
+			if ok {
+				v.segment(Segment{Path: e.Remote(), Start: start, Size: e.Size(), Object: e, Sidecar: sidecars[e.Remote()]})
+			} else if day, ok := s.TimelapseAt(e.Remote()); ok && v.timelapse != nil {
+				v.timelapse(Timelapse{Path: e.Remote(), Day: day, Size: e.Size()})
 			}
-			visit(Segment{Path: e.Remote(), Start: start, Size: e.Size(), Object: e, Sidecar: sidecars[e.Remote()]})
 		case fs.Directory:
 			if depth >= s.Depth() {
 				continue
@@ -129,7 +168,7 @@ func walk(ctx context.Context, f fs.Fs, s *layout.Scheme, dir string, depth int,
 			if !ok || !overlaps(start, end, from, to) {
 				continue
 			}
-			if err := walk(ctx, f, s, e.Remote(), depth+1, from, to, visit); err != nil {
+			if err := walk(ctx, f, s, e.Remote(), depth+1, from, to, v); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -83,5 +84,40 @@ func TestSegmentsByTime(t *testing.T) {
 	}
 	if segs, err := Segments(ctx, empty, s, from, to); err != nil || len(segs) != 0 {
 		t.Fatalf("missing archive: %v %v", segs, err)
+	}
+}
+
+// List finds each day's timelapse in the day folders it lists for the
+// segments, only for the days the range touches, and never as a segment.
+func TestListFindsTimelapses(t *testing.T) {
+	s, _ := layout.New(layout.DefaultName, layout.DefaultDir, true)
+	start := time.Date(2024, 3, 21, 0, 0, 0, 0, time.UTC)
+	root := seed(t, s, start, 3*288)
+	for d := 0; d < 3; d++ {
+		write(t, filepath.Join(root, s.TimelapsePath(start.AddDate(0, 0, d), "door")), "lapse")
+	}
+	ctx := context.Background()
+	f, err := fs.NewFs(ctx, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2024, 3, 22, 23, 0, 0, 0, time.UTC)
+	l, err := List(ctx, f, s, from, from.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Segments) != 24 {
+		t.Errorf("%d segments, want 24", len(l.Segments))
+	}
+	var got []string
+	for _, tl := range l.Timelapses {
+		got = append(got, tl.Path+"@"+tl.Day.Format("20060102"))
+		if tl.Size != 5 {
+			t.Errorf("%s: size %d", tl.Path, tl.Size)
+		}
+	}
+	want := "[20240322/timelapse-door.mp4@20240322 20240323/timelapse-door.mp4@20240323]"
+	if fmt.Sprint(got) != want {
+		t.Errorf("timelapses %v, want %s", got, want)
 	}
 }

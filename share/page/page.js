@@ -428,6 +428,7 @@
     var seg = segs[i];
     if (!seg) return;
     if (liveView && !(i === segs.length - 1 && !offset)) liveStop(); // an older moment: live ends
+    lapse = null;
     current = seg;
     waiting = false;
     seekTo = offset || 0;
@@ -586,7 +587,7 @@
   var liveFeed = false; // footage keeps arriving
   // LIVE only while the newest footage is what plays (or is awaited), not
   // while an older recording or day is watched.
-  function freshnessBadge() { $("live").hidden = !(liveShown || liveFeed && (!current || waiting || after(current) < 0)); }
+  function freshnessBadge() { $("live").hidden = !(liveShown || !lapse && liveFeed && (!current || waiting || after(current) < 0)); }
   function freshness() {
     if (over()) { liveFeed = false; freshnessBadge(); return; }
     var last = segs.length ? segs[segs.length - 1] : null;
@@ -736,12 +737,14 @@
     $("next").disabled = none || !current || after(current) < 0;
     $("save").disabled = none || !current;
     $("latest").disabled = none;
+    lapseButton();
     tick();
   }
 
   // tick shows where the player is, in camera time and on the timeline.
   function tick() {
     var tl = $("timeline"), m = $("marker");
+    if (lapse) { m.style.display = "none"; $("now").textContent = fDayShort.format(cam(lapse.seg.ms, lapse.seg.off)) + ", the whole day"; return; }
     if (!current || !shownDay || !days[shownDay]) { m.style.display = "none"; return; }
     var at = current.ms + Math.floor((video.currentTime || 0) * 1000);
     var newest = doc.days.length ? doc.days[doc.days.length - 1].day : "";
@@ -817,24 +820,65 @@
 
   // A frame of each segment played, for the scrub bubble: no server work.
   video.addEventListener("loadeddata", function () {
-    if (!current || thumbs[current.path] || !video.videoWidth) return;
+    if (lapse || !current || thumbs[current.path] || !video.videoWidth) return;
     var c = document.createElement("canvas");
     c.width = 128; c.height = 72;
     try { c.getContext("2d").drawImage(video, 0, 0, c.width, c.height); thumbs[current.path] = c; } catch (e) { /* no frame */ }
   });
 
+  // ---- the day in a minute: the day's timelapse (ship uploads it after midnight) ----
+  // It plays in the same <video>, one picture a minute at 30 fps. The
+  // recording that was playing stays current: the button (then "Back to
+  // the recordings") or any moment chosen (timeline, Earlier, Later, a day,
+  // Jump to latest) goes back to the recordings.
+  var lapse = null; // {day, seg} while a timelapse is in the player
+  function lapseOf(d) { return d && days[d] && days[d].info.tl || null; }
+  function lapseButton() {
+    var b = $("daylapse");
+    b.hidden = !lapse && (!lapseOf(shownDay) || over());
+    b.textContent = lapse ? "Back to the recordings" : "\u25b6 The day in a minute";
+  }
+  function playLapse(d) {
+    var tl = lapseOf(d);
+    if (!tl) return;
+    liveStop();
+    var off = (current || segs[segs.length - 1] || { off: 0 }).off;
+    var seg = { url: tl.url, key: tl.key, size: tl.size, path: "timelapse " + d, ms: days[d].info.first, off: off };
+    lapse = { day: d, seg: seg };
+    waiting = false;
+    seekTo = 0;
+    if (source) source.stop();
+    source = sourceFor(seg);
+    var failed = source.start(seg, startPlayer);
+    if (failed) failed.catch(function () { lapseFailed(seg); });
+    highlight();
+  }
+  function lapseEnded() { say("That was the whole day. \u201cBack to the recordings\u201d plays on where you were."); }
+  function lapseFailed(seg) {
+    if (!lapse || lapse.seg !== seg) return;
+    lapseBack();
+    say("The day in a minute can\u2019t be shown here; back to the recordings.");
+  }
+  function lapseBack() {
+    var i = indexOf(current);
+    lapse = null;
+    if (i >= 0) play(i, resumeAt);
+    else playLatest();
+  }
+  function lapseFileName(seg) { return cameraName() + " " + cam(seg.ms, seg.off).toISOString().slice(0, 10) + " day in a minute.mp4"; }
+
   // ---- saving one moment ----
+  function cameraName() { return (doc.camera || doc.title || "camera").replace(/[\\/:*?"<>|]+/g, " ").trim(); }
   function fileName(seg) {
-    var who = (doc.camera || doc.title || "camera").replace(/[\\/:*?"<>|]+/g, " ").trim();
     var d = cam(seg.ms, seg.off).toISOString();
-    return who + " " + d.slice(0, 10) + " " + d.slice(11, 19).replace(/:/g, ".") + ".mp4";
+    return cameraName() + " " + d.slice(0, 10) + " " + d.slice(11, 19).replace(/:/g, ".") + ".mp4";
   }
   $("save").onclick = function () {
-    var seg = current;
+    var seg = lapse ? lapse.seg : current;
     if (!seg) return;
-    say("Saving " + camTime(seg.ms, seg.off) + "\u2026");
+    say("Saving " + (lapse ? "the day in a minute" : camTime(seg.ms, seg.off)) + "\u2026");
     segmentBytes(seg).then(function (bytes) {
-      var blob = new Blob([bytes], { type: "video/mp4" }), name = fileName(seg);
+      var blob = new Blob([bytes], { type: "video/mp4" }), name = lapse ? lapseFileName(seg) : fileName(seg);
       var file = window.File ? new File([blob], name, { type: "video/mp4" }) : null;
       if (file && navigator.canShare && navigator.canShare({ files: [file] }) && window.matchMedia("(pointer: coarse)").matches) {
         return navigator.share({ files: [file], title: name }).then(function () { say(""); });
@@ -851,9 +895,9 @@
   };
 
   // ---- wiring ----
-  video.addEventListener("ended", advance);
+  video.addEventListener("ended", function () { if (lapse) lapseEnded(); else advance(); });
   video.addEventListener("timeupdate", function () {
-    if (video.currentTime > 0) { lastProgress = Date.now(); resumeAt = video.currentTime; }
+    if (video.currentTime > 0) { lastProgress = Date.now(); if (!lapse) resumeAt = video.currentTime; }
     if (trouble === "offline" && !video.paused) { trouble = ""; say(""); }
     tick();
   });
@@ -869,13 +913,14 @@
   });
   // A sealed source reports its own failures (sourceFailed); for a plain
   // one the player's error is all there is.
-  video.addEventListener("error", function () { if (!(current && current.key)) diagnose(); });
+  video.addEventListener("error", function () { if (lapse) lapseFailed(lapse.seg); else if (!(current && current.key)) diagnose(); });
   // A stall that never ends (a dead connection) counts as an error.
   setInterval(function () {
-    if (current && !video.paused && !video.ended && !trouble && Date.now() - lastProgress > 15000) { lastProgress = Date.now(); diagnose(); }
+    if (current && !lapse && !video.paused && !video.ended && !trouble && Date.now() - lastProgress > 15000) { lastProgress = Date.now(); diagnose(); }
     freshness();
   }, 5000);
   $("prevact").onclick = function () { jumpActivity(-1); };
+  $("daylapse").onclick = function () { if (lapse) lapseBack(); else playLapse(shownDay); };
   $("nextact").onclick = function () { jumpActivity(1); };
   // Prev at a day's first recording goes on into the day before.
   $("prev").onclick = function () {
@@ -910,7 +955,7 @@
   window.camshare = {
     state: function () {
       return { segments: segs.length, current: current && current.path, waiting: waiting, live: !$("live").hidden, damaged: damaged.slice(), firstPicture: firstPicture,
-        trouble: trouble, played: played.slice(), polls: polls, days: Object.keys(days).length,
+        trouble: trouble, played: played.slice(), polls: polls, days: Object.keys(days).length, lapse: lapse ? lapse.day : "",
         loadedDays: Object.keys(days).filter(function (d) { return days[d].segs; }).length };
     }
   };
