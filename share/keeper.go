@@ -178,6 +178,9 @@ func (k *Keeper) refreshAll(ctx context.Context, added []archive.Segment) error 
 			continue
 		}
 		o := r.options(Options{Dest: k.Dest, Scheme: k.Scheme, Log: k.Log, Now: k.Now, Seal: k.Seal})
+		if k.Own != nil && r.Owner == k.Own.Owner {
+			o.OtherLive = k.Own.OtherLive // the own page's picker, renewed with it
+		}
 		if !o.live() && !r.endedAfter(r.Generated) {
 			continue // a selection that ended before the last refresh never changes
 		}

@@ -22,22 +22,27 @@ type liveView struct {
 // signs a new one, so a watched page always has a fresh link.
 func liveLinkLife(o *Options) time.Duration { return min(o.expire(), 7*24*time.Hour) }
 
-// liveViews is the share's live views: the camera of o.Dest when its
-// remote has a live stream (S3, and camshare has run it there once: its
-// heartbeat object exists). None otherwise, and the page plays the newest
-// closed segment as before.
+// liveViews is the share's live views: the camera of o.Dest first, then
+// o.OtherLive's, each when its remote has a live stream (S3, and camshare
+// has run it there once: its heartbeat object exists). None: the page
+// plays the newest closed segment as before.
 func liveViews(ctx context.Context, o *Options, r *record) []liveView {
-	link, err := live.IndexLink(ctx, o.Dest, o.Seal != nil, liveLinkLife(o))
-	if err != nil {
-		o.log().Debug("share page without a live view", "why", err.Error())
-		return nil
+	own := r.Camera
+	if own == "" {
+		own = r.Title
 	}
-	v := liveView{Camera: r.Camera, Index: link}
-	if v.Camera == "" {
-		v.Camera = r.Title
+	var out []liveView
+	for _, c := range append([]LiveCamera{{Name: own, Dest: o.Dest}}, o.OtherLive...) {
+		link, err := live.IndexLink(ctx, c.Dest, o.Seal != nil, liveLinkLife(o))
+		if err != nil {
+			o.log().Debug("share page without a live view", "camera", c.Name, "why", err.Error())
+			continue
+		}
+		v := liveView{Camera: c.Name, Index: link}
+		if o.Seal != nil {
+			v.Key = live.LiveKey(o.Seal)
+		}
+		out = append(out, v)
 	}
-	if o.Seal != nil {
-		v.Key = live.LiveKey(o.Seal)
-	}
-	return []liveView{v}
+	return out
 }

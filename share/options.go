@@ -44,11 +44,21 @@ type Options struct {
 	// it finds its own page again after a restart.
 	ID    string
 	Owner string
+	// OtherLive, for the page of one camera among several (run's own
+	// page): the other cameras whose near-live view the page offers too,
+	// in a camera picker. A share made by hand shows its own camera only.
+	OtherLive []LiveCamera
 	// Added, for Refresh: segments just uploaded (ship's OnShipped), merged
 	// into each live share's index without listing the remote.
 	Added []archive.Segment
 	Log   *slog.Logger
 	Now   func() time.Time // clock for tests; nil = time.Now
+}
+
+// LiveCamera is another camera's archive folder, for Options.OtherLive.
+type LiveCamera struct {
+	Name string
+	Dest fs.Fs
 }
 
 // Link is one shared segment.

@@ -147,3 +147,55 @@ func checkPartsStop(t *testing.T, rig *livetest.Rig, after string) {
 		t.Errorf("%d part uploads more than 10 s after %s", n-at10, after)
 	}
 }
+
+// TestPageLivePicker: run's page of one camera among several offers each
+// camera's live view (Options.OtherLive): a picker lists them, own camera
+// first, and picking the other one shows that camera live, at most 10 s
+// behind, with its parts uploaded only from then on.
+func TestPageLivePicker(t *testing.T) {
+	onEngines(t, []browsertest.Engine{browsertest.Chromium, browsertest.Firefox}, func(t *testing.T, e browsertest.Engine) {
+		shipped := make(chan string, 100)
+		rig := livetest.Start(t, livetest.Options{Cameras: 2, Segment: 20 * time.Second, OnShipped: func(sh ship.Shipped) { shipped <- sh.Source }})
+		ctx, cancel := context.WithTimeout(rig.Context(), 5*time.Minute)
+		defer cancel()
+		for seen := map[string]bool{}; !seen["cam1"]; {
+			select {
+			case cam := <-shipped:
+				seen[cam] = true
+			case <-ctx.Done():
+				t.Fatal("no segment shipped")
+			}
+		}
+		rig.IndexURL(t, "cam1")
+		rig.IndexURL(t, "cam2")
+		p, err := Publish(ctx, Options{Dest: rig.Dests["cam1"], Scheme: rig.Scheme, Window: time.Hour, Title: "Home", Camera: "cam1",
+			OtherLive: []LiveCamera{{Name: "cam2", Dest: rig.Dests["cam2"]}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := browsertest.Open(ctx, t, e, p.URL, browsertest.Options{Viewport: browsertest.Phone})
+		waitLiveOf := func(cam string) {
+			t.Helper()
+			wctx, wcancel := context.WithTimeout(ctx, 90*time.Second)
+			defer wcancel()
+			cond := `(() => { const s = camshare.live(); return s.camera === ` + jsString(cam) + ` && s.shown && s.delay !== null && s.delay <= 10; })()`
+			if err := page.WaitFor(wctx, cond, liveSnapJS); err != nil {
+				t.Fatalf("%s never shown live within 10 s: %v", cam, err)
+			}
+		}
+		waitLiveOf("cam1")
+		var options []string
+		if err := page.Eval(ctx, `Array.from(document.querySelectorAll("#livecam option")).map(o => o.value)`, &options); err != nil || len(options) != 2 || options[0] != "cam1" || options[1] != "cam2" {
+			t.Fatalf("camera picker %v (%v): want [cam1 cam2]", options, err)
+		}
+		before := rig.Shipper.LiveStats()["cam2"].Parts
+		if err := page.Eval(ctx, `(() => { const p = document.getElementById("livecam"); p.value = "cam2"; p.dispatchEvent(new Event("change")); })()`, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitLiveOf("cam2")
+		shot(t, ctx, page, "livepicker-phone.png", browsertest.Phone)
+		if n := rig.Shipper.LiveStats()["cam2"].Parts; n <= before {
+			t.Errorf("cam2 shown live with no part uploaded since it was picked (%d, %d before)", n, before)
+		}
+	})
+}

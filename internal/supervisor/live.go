@@ -57,12 +57,33 @@ func (s *Supervisor) keepLive(ctx context.Context, cfg *config.Config, name stri
 		if cfg.Live.Title != "" {
 			title = cfg.Live.Title + " – " + name
 		}
+		others, err := otherCameras(ctx, cfg, name)
+		if err != nil {
+			return err
+		}
 		kp.Own = &share.Options{Window: cfg.Live.Window, Expire: cfg.Live.Expire, Title: title, Camera: name,
-			Relative: dest.Features().IsLocal, Owner: "run"}
+			Relative: dest.Features().IsLocal, Owner: "run", OtherLive: others}
 		kp.OnPage = func(p *share.Published) {
 			s.tracker.Camera(name, func(st *status.Camera) { st.Page = p.URL })
 		}
 	}
 	kp.Run(ctx)
 	return nil
+}
+
+// otherCameras are the config's cameras but name: run's page of one camera
+// offers each one's live view too (share's camera picker).
+func otherCameras(ctx context.Context, cfg *config.Config, name string) ([]share.LiveCamera, error) {
+	var out []share.LiveCamera
+	for _, c := range cfg.Cameras {
+		if c.Name == name {
+			continue
+		}
+		dest, err := openRemote(ctx, cfg.CameraRemote(c.Name))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, share.LiveCamera{Name: c.Name, Dest: dest})
+	}
+	return out, nil
 }
