@@ -169,7 +169,7 @@ export async function fetchSealed(url, keys, init) {
 // codec is missing it falls back to a whole-file Blob. Resolves when all of
 // the file was appended; rejects with a SealError.
 export async function playProgressively(video, url, keys, mime = 'video/mp4; codecs="avc1.64001f, mp4a.40.2"') {
-  const MS = window.ManagedMediaSource || window.MediaSource;
+  const MS = window.MediaSource || window.ManagedMediaSource;
   if (!MS || !MS.isTypeSupported(mime)) {
     video.src = URL.createObjectURL(await fetchSealed(url, keys));
     return;

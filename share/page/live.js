@@ -94,7 +94,7 @@ export function startLive(video, indexURL, key, onState) {
   });
 
   const openMedia = async (mime) => {
-    const MS = window.ManagedMediaSource || window.MediaSource;
+    const MS = window.MediaSource || window.ManagedMediaSource;
     if (!MS || !MS.isTypeSupported(mime)) throw new SealError("unsupported", mime);
     ms = new MS();
     video.disableRemotePlayback = true;

@@ -150,7 +150,9 @@
         return it.next().then(function (first) {
           if (stale()) return;
           var first_ = first.done ? new Uint8Array(0) : first.value;
-          var MS = window.ManagedMediaSource || window.MediaSource, mime = mimeOf(first_);
+          // MediaSource where there is one; ManagedMediaSource on iPhone,
+          // which has only that (WebKitGTK's, tried first, crashed its page).
+          var MS = window.MediaSource || window.ManagedMediaSource, mime = mimeOf(first_);
           if (!wholeFile && MS && mime && MS.isTypeSupported(mime)) return streamInto(MS, mime, first_, it, attached, stale);
           return wholeBlob(first_, first.done, it, attached, stale);
         });
@@ -231,7 +233,7 @@
   function liveStart() {
     liveWanted = true;
     livePicker();
-    var v = liveChoice(), MS = window.ManagedMediaSource || window.MediaSource;
+    var v = liveChoice(), MS = window.MediaSource || window.ManagedMediaSource;
     if (!v || liveBroken[v.camera] || !window.camlive || !MS || document.hidden || over()) return;
     if (liveView && liveView.camera === v.camera) return; // (a re-signed link: the running view keeps its own)
     liveStop(true);
