@@ -67,7 +67,7 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 	f.StringVar(&o.Audio, "audio", "auto", "audio: auto (AAC, Opus and MP3 kept; G.711 and L16 converted to AAC) or none")
 	f.BoolVar(&o.NoActivity, "no-activity", false, "do not score activity or write a sidecar (NAME.json) beside each segment")
 	f.StringVar(&o.Camera, "camera", "", "camera name written into the sidecars")
-	f.Var(units.DurationVar(&o.TimelapseEvery), "timelapse-every", "keep one key frame this often in the day's timelapse (timelapse-YYYYMMDD.mp4, closed after midnight; 60s is usual); 0 = no timelapse; ship moves the closed file to YYYYMMDD/timelapse-CAMERA.mp4")
+	f.Var(units.DurationOrOffVar(&o.TimelapseEvery), "timelapse-every", "keep one key frame this often in the day's timelapse (timelapse-YYYYMMDD.mp4, closed after midnight; 60s is usual); 0 or off = no timelapse; ship moves the closed file to YYYYMMDD/timelapse-CAMERA.mp4")
 	f.StringVar(&passwordFile, "password-file", "", "read the camera password from this file (overrides the URL's; also "+passwordEnv+")")
 	c.RegisterFlagCompletionFunc("transport", fixedChoices("tcp", "udp", "auto"))
 	c.RegisterFlagCompletionFunc("audio", fixedChoices("auto", "none"))

@@ -28,6 +28,26 @@ func (d *Duration) String() string {
 
 func (d *Duration) Type() string { return "duration" }
 
+// OrOff is a Duration flag where "0" (or "off") turns the thing off: only
+// for flags where zero means none (a timelapse interval), never for one
+// where it would mean "everything" (prune --keep 0).
+type OrOff Duration
+
+// DurationOrOffVar is the flag form of *d, 0 allowed.
+func DurationOrOffVar(d *time.Duration) *OrOff { return (*OrOff)(d) }
+
+func (d *OrOff) Set(s string) error {
+	if s == "0" || s == "off" {
+		*d = 0
+		return nil
+	}
+	return (*Duration)(d).Set(s)
+}
+
+func (d *OrOff) String() string { return (*Duration)(d).String() }
+
+func (d *OrOff) Type() string { return "duration" }
+
 // Size is a byte count flag that reads "20GB", "500MiB", "1G".
 type Size int64
 

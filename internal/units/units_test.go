@@ -45,3 +45,21 @@ func TestFormat(t *testing.T) {
 		t.Errorf("FormatSize = %q", got)
 	}
 }
+
+// "0" and "off" turn an OrOff flag off; plain Duration flags still refuse
+// them (prune --keep 0 must not mean "keep nothing").
+func TestDurationOrOff(t *testing.T) {
+	var d time.Duration = time.Minute
+	for _, s := range []string{"0", "off"} {
+		d = time.Minute
+		if err := DurationOrOffVar(&d).Set(s); err != nil || d != 0 {
+			t.Errorf("%q: %v, %v", s, d, err)
+		}
+	}
+	if err := DurationOrOffVar(&d).Set("90s"); err != nil || d != 90*time.Second {
+		t.Errorf("90s: %v, %v", d, err)
+	}
+	if err := DurationVar(&d).Set("0"); err == nil {
+		t.Error(`a plain duration flag took "0"`)
+	}
+}
