@@ -82,26 +82,38 @@ func (l *linker) footage(ctx context.Context, segs []archive.Segment, from strin
 	links := make([]Link, 0, len(segs))
 	for i, s := range segs {
 		k := Link{Start: s.Start, End: endAt[i], Path: s.Path, Size: s.Size}
-		var old *Link
-		if r, ok := reuse[s.Path]; ok {
-			old = &r
-		}
-		var err error
-		if k.URL, k.Expires, err = l.link(ctx, s.Path, from, old); err != nil {
+		old := reused(reuse, s.Path)
+		if err := l.fill(ctx, &k, s, path.Base(s.Path), from, old); err != nil {
 			return nil, err
-		}
-		if k.FileKey, err = l.fileKey(ctx, s, old); err != nil {
-			return nil, err
-		}
-		if l.scripts && k.FileKey != "" {
-			if k.URL, err = l.scriptCopy(ctx, s, path.Base(s.Path), from, old); err != nil {
-				return nil, err
-			}
 		}
 		describe(ctx, &k, s, old, l.seal)
 		links = append(links, k)
 	}
 	return links, nil
+}
+
+// reused is the link an earlier index had for p, or nil.
+func reused(reuse map[string]Link, p string) *Link {
+	if r, ok := reuse[p]; ok {
+		return &r
+	}
+	return nil
+}
+
+// fill gives k its link and, in an encrypted archive, its file key (and a
+// page on disk its script copy, named copyName).
+func (l *linker) fill(ctx context.Context, k *Link, s archive.Segment, copyName, from string, old *Link) error {
+	var err error
+	if k.URL, k.Expires, err = l.link(ctx, s.Path, from, old); err != nil {
+		return err
+	}
+	if k.FileKey, err = l.fileKey(ctx, s, old); err != nil {
+		return err
+	}
+	if l.scripts && k.FileKey != "" {
+		k.URL, err = l.scriptCopy(ctx, s, copyName, from, old)
+	}
+	return err
 }
 
 // fileKey is an encrypted archive's segment key, kept from the last index

@@ -46,28 +46,15 @@ func dayLapses(lapses []archive.Timelapse, shown []Link, sc *layout.Scheme, came
 	return out
 }
 
-// timelapses links each day's timelapse.
+// timelapses links each day's timelapse. Every day's file has the same
+// base name, so a script copy's name has the day folder in it.
 func (l *linker) timelapses(ctx context.Context, lapses []archive.Timelapse, from string, reuse map[string]Link) ([]Link, error) {
 	var links []Link
 	for _, t := range lapses {
 		k := Link{Start: t.Day, Path: t.Path, Size: t.Size}
-		var old *Link
-		if r, ok := reuse[t.Path]; ok {
-			old = &r
-		}
-		var err error
-		if k.URL, k.Expires, err = l.link(ctx, t.Path, from, old); err != nil {
-			return nil, err
-		}
 		as := archive.Segment{Path: t.Path, Start: t.Day, Size: t.Size}
-		if k.FileKey, err = l.fileKey(ctx, as, old); err != nil {
+		if err := l.fill(ctx, &k, as, strings.ReplaceAll(t.Path, "/", "-"), from, reused(reuse, t.Path)); err != nil {
 			return nil, err
-		}
-		if l.scripts && k.FileKey != "" {
-			// every day's file has the same base name: the copy's name has the day
-			if k.URL, err = l.scriptCopy(ctx, as, strings.ReplaceAll(t.Path, "/", "-"), from, old); err != nil {
-				return nil, err
-			}
 		}
 		links = append(links, k)
 	}
