@@ -245,7 +245,6 @@ func frameSizes(t *testing.T, path string) []string {
 	return sizes
 }
 
-// files lists the folder by extension.
 // files lists the segments in dir with extension ext (.tmp: unfinished).
 // The day's timelapse is not one: it stays open until midnight, across
 // restarts, by design (daily.go).

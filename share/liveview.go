@@ -31,6 +31,10 @@ func liveViews(ctx context.Context, o *Options, r *record) []liveView {
 	if own == "" {
 		own = r.Title
 	}
+	key := ""
+	if o.Seal != nil {
+		key = live.LiveKey(o.Seal) // one archive key: one live key for every camera
+	}
 	var out []liveView
 	for _, c := range append([]LiveCamera{{Name: own, Dest: o.Dest}}, o.OtherLive...) {
 		link, err := live.IndexLink(ctx, c.Dest, o.Seal != nil, liveLinkLife(o))
@@ -38,11 +42,7 @@ func liveViews(ctx context.Context, o *Options, r *record) []liveView {
 			o.log().Debug("share page without a live view", "camera", c.Name, "why", err.Error())
 			continue
 		}
-		v := liveView{Camera: c.Name, Index: link}
-		if o.Seal != nil {
-			v.Key = live.LiveKey(o.Seal)
-		}
-		out = append(out, v)
+		out = append(out, liveView{Camera: c.Name, Index: link, Key: key})
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -90,7 +91,7 @@ func publish(ctx context.Context, o *Options, l *linker, old *record, found arch
 	reuse := map[string]Link{}
 	if old != nil {
 		r.ID, r.Created, r.Docs, r.PageExpires, r.PageURL, r.LinkKey = old.ID, old.Created, old.Docs, old.PageExpires, old.PageURL, old.LinkKey
-		for _, k := range append(old.Segments, old.Timelapses...) {
+		for _, k := range slices.Concat(old.Segments, old.Timelapses) {
 			reuse[k.Path] = k
 		}
 	}

@@ -24,12 +24,20 @@ func nalUnits(payload []byte) [][]byte {
 	return out
 }
 
-// isSPS says whether nal is a sequence parameter set (H.264 type 7, H.265 type 33).
+// nalType is a NAL unit's type (H.264: 7 SPS, 8 PPS; H.265: 32 VPS, 33 SPS, 34 PPS).
+func nalType(nal []byte, h265 bool) byte {
+	if h265 {
+		return (nal[0] >> 1) & 0x3f
+	}
+	return nal[0] & 0x1f
+}
+
+// isSPS says whether nal is a sequence parameter set.
 func isSPS(nal []byte, h265 bool) bool {
 	if h265 {
-		return (nal[0]>>1)&0x3f == 33
+		return nalType(nal, true) == 33
 	}
-	return nal[0]&0x1f == 7
+	return nalType(nal, false) == 7
 }
 
 // withParams is payload with params in front unless it carries its own.

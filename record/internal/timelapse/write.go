@@ -59,8 +59,9 @@ func Write(path string, r *Result) error {
 func codecOf(payload []byte, h265 bool) (fmp4.Codec, error) {
 	var vps, sps, pps []byte
 	for _, nal := range nalUnits(payload) {
+		t := nalType(nal, h265)
 		if h265 {
-			switch (nal[0] >> 1) & 0x3f {
+			switch t {
 			case 32:
 				vps = nal
 			case 33:
@@ -70,7 +71,7 @@ func codecOf(payload []byte, h265 bool) (fmp4.Codec, error) {
 			}
 			continue
 		}
-		switch nal[0] & 0x1f {
+		switch t {
 		case 7:
 			sps = nal
 		case 8:
