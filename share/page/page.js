@@ -28,6 +28,7 @@
   var damaged = [];      // paths that did not decrypt
   var trouble = "";      // "", "offline", "expired", "gone", "damaged", "archived", "invalid", "revoked"
   var lastProgress = Date.now(), pollTimer = 0, polls = 0;
+  var playedAs = ""; // how the player got the current file: "link", "mediasource" or "blob"
 
   // ---- words and times, in the viewer's language ----
   var lang = navigator.language || "en";
@@ -114,7 +115,7 @@
 
   function plainSource() {
     return {
-      start: function (seg, attached) { video.src = seg.url; attached(); return null; },
+      start: function (seg, attached) { playedAs = "link"; video.src = seg.url; attached(); return null; },
       stop: function () {}
     };
   }
@@ -153,7 +154,7 @@
           // MediaSource where there is one; ManagedMediaSource on iPhone,
           // which has only that (WebKitGTK's, tried first, crashed its page).
           var MS = window.MediaSource || window.ManagedMediaSource, mime = mimeOf(first_);
-          if (!wholeFile && MS && mime && MS.isTypeSupported(mime)) return streamInto(MS, mime, first_, it, attached, stale);
+          if (!wholeFile && !gstreamerWebKit && MS && mime && MS.isTypeSupported(mime)) return streamInto(MS, mime, first_, it, attached, stale);
           return wholeBlob(first_, first.done, it, attached, stale);
         });
       }).catch(function (e) { if (!stale()) throw e; });
@@ -161,13 +162,14 @@
     function wholeBlob(first, done, it, attached, stale) {
       var parts = [first];
       function next() {
-        if (done) { if (!stale()) { attach(new Blob(parts, { type: "video/mp4" })); attached(); } return; }
+        if (done) { if (!stale()) { playedAs = "blob"; attach(new Blob(parts, { type: "video/mp4" })); attached(); } return; }
         return it.next().then(function (r) { if (stale()) return; lastProgress = Date.now(); done = r.done; if (!r.done) parts.push(r.value); return next(); });
       }
       return next();
     }
     function streamInto(MS, mime, first, it, attached, stale) {
       var ms = new MS();
+      playedAs = "mediasource";
       video.disableRemotePlayback = true; // ManagedMediaSource needs it
       attach(ms);
       attached();
@@ -210,6 +212,14 @@
     if (gap > 0 && gap < 1) video.currentTime = b.start(0);
   }
   var wholeFile = /(?:^#|&)whole=1(?:&|$)/.test(location.hash); // play as a Blob, as where MediaSource is missing
+  // WebKit on Linux (WebKitGTK, WPE) plays media through GStreamer, whose
+  // MediaSource pipeline there deadlocks the page, mostly on the move from
+  // one recording to the next (gdb: the main thread waits in
+  // gst_pad_push_event, pool threads in gst_bin_recalculate_latency).
+  // There sealed recordings play as whole Blobs, as on iPhones before
+  // 17.1; Safari's WebKit plays through AVFoundation and keeps MediaSource.
+  var ua = navigator.userAgent;
+  var gstreamerWebKit = /AppleWebKit/.test(ua) && /Linux/.test(ua) && !/Chrome|Android/.test(ua);
 
   // ---- live: the camera as it records (live.js's camlive), while at the newest ----
   // latest.liveViews names the cameras with a near-live view (a signed live
@@ -956,7 +966,7 @@
   // Tests and curious people: window.camshare.state().
   window.camshare = {
     state: function () {
-      return { segments: segs.length, current: current && current.path, waiting: waiting, live: !$("live").hidden, damaged: damaged.slice(), firstPicture: firstPicture,
+      return { segments: segs.length, current: current && current.path, waiting: waiting, live: !$("live").hidden, damaged: damaged.slice(), firstPicture: firstPicture, playedAs: playedAs,
         trouble: trouble, played: played.slice(), polls: polls, days: Object.keys(days).length, lapse: lapse ? lapse.day : "",
         loadedDays: Object.keys(days).filter(function (d) { return days[d].segs; }).length };
     }
