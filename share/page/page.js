@@ -152,9 +152,9 @@
           if (stale()) return;
           var first_ = first.done ? new Uint8Array(0) : first.value;
           // MediaSource where there is one; ManagedMediaSource on iPhone,
-          // which has only that (WebKitGTK's, tried first, crashed its page).
+          // which has only that.
           var MS = window.MediaSource || window.ManagedMediaSource, mime = mimeOf(first_);
-          if (!wholeFile && !gstreamerWebKit && MS && mime && MS.isTypeSupported(mime)) return streamInto(MS, mime, first_, it, attached, stale);
+          if (!wholeFile && MS && mime && MS.isTypeSupported(mime)) return streamInto(MS, mime, first_, it, attached, stale);
           return wholeBlob(first_, first.done, it, attached, stale);
         });
       }).catch(function (e) { if (!stale()) throw e; });
@@ -211,15 +211,16 @@
     var gap = b.start(0) - video.currentTime;
     if (gap > 0 && gap < 1) video.currentTime = b.start(0);
   }
-  var wholeFile = /(?:^#|&)whole=1(?:&|$)/.test(location.hash); // play as a Blob, as where MediaSource is missing
-  // WebKit on Linux (WebKitGTK, WPE) plays media through GStreamer, whose
-  // MediaSource pipeline there deadlocks the page, mostly on the move from
-  // one recording to the next (gdb: the main thread waits in
-  // gst_pad_push_event, pool threads in gst_bin_recalculate_latency).
-  // There sealed recordings play as whole Blobs, as on iPhones before
-  // 17.1; Safari's WebKit plays through AVFoundation and keeps MediaSource.
-  var ua = navigator.userAgent;
-  var gstreamerWebKit = /AppleWebKit/.test(ua) && /Linux/.test(ua) && !/Chrome|Android/.test(ua);
+  // wholeFile: sealed recordings play as whole Blobs, as where MediaSource
+  // is missing. Asked for with #whole=1, and chosen on WebKit for Linux
+  // (WebKitGTK, WPE: media through GStreamer), whose MediaSource pipeline
+  // deadlocks the page, mostly on the move from one recording to the next
+  // (gdb: the main thread waits in gst_pad_push_event, pool threads in
+  // gst_bin_recalculate_latency). Safari's WebKit plays through
+  // AVFoundation and keeps MediaSource.
+  var wholeFile = /(?:^#|&)whole=1(?:&|$)/.test(location.hash) || (function (ua) {
+    return /AppleWebKit/.test(ua) && /Linux/.test(ua) && !/Chrome|Android/.test(ua);
+  })(navigator.userAgent);
 
   // ---- live: the camera as it records (live.js's camlive), while at the newest ----
   // latest.liveViews names the cameras with a near-live view (a signed live
