@@ -4,38 +4,66 @@ import (
 	"context"
 	"net"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
 // wakeInterval bounds how often the recorder wakes up to read the camera
 // and to write what it read. A camera sends a packet every few
-// milliseconds (audio every 20 ms, video in bursts per frame); waking for
+// milliseconds (audio every 40 ms, video in bursts per frame); waking for
 // each costs more CPU than handling it, most of all on the small ARM boards
-// and phones camshare runs on. Gathering half a second per wake-up cuts
-// the recorder's CPU by about half (bench/recordprof, 20 s: voluntary
-// context switches 5500 → 1800); the kernel's socket buffer holds the data
+// and phones camshare runs on. The kernel's socket buffer holds the data
 // meanwhile (500 ms of an 8 Mbit/s stream is 500 kB, well within Linux's
 // autotuned TCP buffers), and the latency means nothing to a recording.
 const wakeInterval = 500 * time.Millisecond
 
-// coalescingConn is the camera's TCP connection, read at most once per
-// wakeInterval once the socket has been drained: it sleeps before reading
-// again, so the packets that arrived meanwhile come in one read instead of
-// one wake-up each. It is off during the RTSP handshake, so requests are
-// answered without delay, and until the first picture is in, whose arrival
-// time anchors the wall clock.
+// gulpSize is what one read(2) may take from the socket: half a second of
+// a low-res substream (~32 kB) comes in one call, where gortsplib's own
+// 4 KiB reader would make eight.
+const gulpSize = 64 << 10
+
+// sleepLowWater is the socket's receive low-water mark while the reader
+// sleeps. Without it every segment of the camera's stream that arrives
+// makes the socket readable, and Go's network poller wakes a thread for
+// it although nobody reads until the sleep ends: that was most of the
+// recorder's remaining wake-ups. With it the socket stays quiet until the
+// reader wants it (or, past ~4 Mbit/s, until this much is waiting).
+const sleepLowWater = 256 << 10
+
+// coalescingConn is the camera's TCP connection, read in gulps once
+// link.coalesce is set: after a read that emptied the socket it tells the
+// cutter that a gulp is complete, sleeps out the rest of wakeInterval with
+// the socket quiet, and then takes everything that arrived in one read. It
+// is off during the RTSP handshake, so requests are answered without
+// delay, and until the first picture is in, whose arrival time anchors the
+// wall clock.
 type coalescingConn struct {
 	net.Conn
+	raw     syscall.RawConn // nil where the connection has no descriptor
 	link    *link
 	last    time.Time // start of the previous read
 	drained bool      // the previous read emptied the socket
+	buf     []byte    // the gulp being handed out
+	pending []byte    // its part not yet read
+	err     error     // the read's error, once pending is handed out
 	head    []byte    // the first bytes the server sent, up to len(httpReply)
 }
 
-// link is what the session and its camera connection share.
+// link is what the session, its camera connection and its cutter share.
 type link struct {
-	coalesce atomic.Bool // read in gulps (on once the first picture is in)
-	http     atomic.Bool // the server answered with an HTTP status line
+	coalesce atomic.Bool   // read in gulps (on once the first picture is in)
+	http     atomic.Bool   // the server answered with an HTTP status line
+	gulp     chan struct{} // a gulp's units are all queued (capacity 1)
+}
+
+func newLink() *link { return &link{gulp: make(chan struct{}, 1)} }
+
+// handOver wakes the cutter, unless it has a wake-up pending already.
+func (l *link) handOver() {
+	select {
+	case l.gulp <- struct{}{}:
+	default:
+	}
 }
 
 // httpReply starts the status line of a web server, which is what a
@@ -43,18 +71,54 @@ type link struct {
 const httpReply = "HTTP/"
 
 func (c *coalescingConn) Read(p []byte) (int, error) {
-	if c.drained && c.link.coalesce.Load() {
-		if d := wakeInterval - time.Since(c.last); d > 0 {
-			time.Sleep(d)
+	if len(c.pending) == 0 {
+		if c.err != nil {
+			err := c.err
+			c.err = nil
+			return 0, err
+		}
+		c.fill()
+		if len(c.pending) == 0 {
+			err := c.err
+			c.err = nil
+			return 0, err
 		}
 	}
-	c.last = time.Now()
-	n, err := c.Conn.Read(p)
-	c.drained = n < len(p)
-	if len(c.head) < len(httpReply) {
-		c.watchHead(p[:n])
+	n := copy(p, c.pending)
+	c.pending = c.pending[n:]
+	return n, nil
+}
+
+// fill takes the next gulp from the socket, first sleeping out the rest of
+// wakeInterval when the last read emptied it.
+func (c *coalescingConn) fill() {
+	if c.drained && c.link.coalesce.Load() {
+		if d := wakeInterval - time.Since(c.last); d > 0 {
+			c.link.handOver()
+			c.setLowWater(sleepLowWater)
+			time.Sleep(d)
+			// Back to 1 before reading: a read that finds nothing waits
+			// for the poller, which must wake at the first byte.
+			c.setLowWater(1)
+		}
 	}
-	return n, err
+	if c.buf == nil {
+		c.buf = make([]byte, gulpSize)
+	}
+	c.last = time.Now()
+	n, err := c.Conn.Read(c.buf)
+	c.drained = n < len(c.buf)
+	c.pending, c.err = c.buf[:n], err
+	if len(c.head) < len(httpReply) {
+		c.watchHead(c.buf[:n])
+	}
+}
+
+// setLowWater sets SO_RCVLOWAT where the platform has it (lowwater_*.go).
+func (c *coalescingConn) setLowWater(bytes int) {
+	if c.raw != nil {
+		setLowWater(c.raw, bytes)
+	}
 }
 
 // watchHead keeps the first bytes of the reply and tells the session when
@@ -75,6 +139,10 @@ func coalescingDialer(l *link) func(ctx context.Context, network, addr string) (
 		if err != nil {
 			return nil, err
 		}
-		return &coalescingConn{Conn: c, link: l}, nil
+		cc := &coalescingConn{Conn: c, link: l}
+		if sc, ok := c.(syscall.Conn); ok {
+			cc.raw, _ = sc.SyscallConn()
+		}
+		return cc, nil
 	}
 }

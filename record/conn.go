@@ -42,14 +42,14 @@ type session struct {
 	c         *config
 	log       *slog.Logger
 	client    *gortsplib.Client
-	link      link
+	link      *link
 	lastVideo atomic.Int64 // unix nanos of the last video access unit
 	closeOnce sync.Once
 	closed    chan struct{}
 }
 
 func newSession(c *config, log *slog.Logger) *session {
-	return &session{c: c, log: log, closed: make(chan struct{})}
+	return &session{c: c, log: log, link: newLink(), closed: make(chan struct{})}
 }
 
 // tracks are the camera's tracks a session records.
@@ -101,7 +101,7 @@ func (s *session) run(ctx context.Context, onStreaming func()) (streamed bool, e
 
 // start creates the client with the configured transport.
 func (s *session) start(u *base.URL) error {
-	s.client = &gortsplib.Client{Scheme: u.Scheme, Host: u.Host, DialContext: coalescingDialer(&s.link)}
+	s.client = &gortsplib.Client{Scheme: u.Scheme, Host: u.Host, DialContext: coalescingDialer(s.link)}
 	switch s.c.Transport {
 	case "tcp":
 		t := gortsplib.TransportTCP
@@ -205,6 +205,7 @@ func (s *session) startCutter(tr *tracks, units <-chan unit, onStreaming func())
 		onStreaming()
 	})
 	k.activity = s.c.activity
+	k.gulp = s.link.gulp
 	go func() { k.run(units); close(rec.done) }()
 	return rec
 }
@@ -218,6 +219,7 @@ func (s *session) teardown(tr *tracks, units chan unit, rec *recording) (streame
 		tr.audio.stop()
 	}
 	close(units)
+	s.link.handOver() // the cutter finds units closed now, not at its next wake-up
 	<-rec.done
 	return rec.got.Load()
 }

@@ -103,7 +103,8 @@ type cutter struct {
 	onFirst    func() // called after the first frame is written
 	wroteFirst bool
 
-	activity *activityLog // nil: no activity scoring or sidecars (activity.go)
+	activity *activityLog    // nil: no activity scoring or sidecars (activity.go)
+	gulp     <-chan struct{} // the connection's word that a gulp is queued (nil: the timer alone)
 
 	lateAudio  int // audio dropped because it arrived after its segment closed
 	failedOpen bool
@@ -115,28 +116,19 @@ func newCutter(c *config, log *slog.Logger, v *videoTrack, a *audioOut, onFirst 
 }
 
 // run consumes units until the channel is closed, then closes what is open.
-// Like the camera connection it wakes at most once per wakeInterval and
-// then takes everything queued.
+// It wakes when the camera connection has queued a gulp (gulp), or at
+// latest every two wakeIntervals (the connection does not coalesce
+// before the first picture, nor over UDP), and then takes everything queued.
 func (k *cutter) run(units <-chan unit) {
-	var woke time.Time
-	for open := true; open; {
-		if d := wakeInterval - time.Since(woke); d > 0 {
-			time.Sleep(d)
+	fallback := time.NewTimer(2 * wakeInterval)
+	defer fallback.Stop()
+	for {
+		select {
+		case <-k.gulp:
+		case <-fallback.C:
 		}
-		var u unit
-		u, open = <-units
-		woke = time.Now()
-		for open {
-			if u.audio {
-				k.onAudio(u)
-			} else {
-				k.onVideo(u)
-			}
-			select {
-			case u, open = <-units:
-				continue
-			default:
-			}
+		fallback.Reset(2 * wakeInterval)
+		if !k.takeQueued(units) {
 			break
 		}
 		k.reportDrops()
@@ -144,6 +136,25 @@ func (k *cutter) run(units <-chan unit) {
 	k.closeAll()
 	if k.lateAudio > 0 {
 		k.log.Debug("audio arriving after its segment closed was dropped", "frames", k.lateAudio)
+	}
+}
+
+// takeQueued handles every unit queued; false once units is closed.
+func (k *cutter) takeQueued(units <-chan unit) bool {
+	for {
+		select {
+		case u, open := <-units:
+			if !open {
+				return false
+			}
+			if u.audio {
+				k.onAudio(u)
+			} else {
+				k.onVideo(u)
+			}
+		default:
+			return true
+		}
 	}
 }
 
