@@ -246,12 +246,12 @@ func (k *cutter) place(dts time.Duration, wall time.Time, key bool) {
 // ends that segment (what reached the disk is published) and waits for
 // the next keyframe to start a new one.
 func (k *cutter) writeVideo(au [][]byte, pts, dts time.Duration, key bool) bool {
-	s, err := k.video.sample(au, pts, dts, key)
-	if err == nil {
-		rel := dts - k.cur.base
-		err = k.cur.w.Write(videoID, durToTicks(rel, videoClock), s)
-		k.cur.lastVideo = rel
-	}
+	// The NAL units go to the file as they came from the camera's packets
+	// (gortsplib makes each packet's buffer afresh, so holding them until
+	// the fragment is written is safe): no per-frame sample buffer.
+	rel := dts - k.cur.base
+	err := k.cur.w.WriteNALUs(videoID, durToTicks(rel, videoClock), au, ptsOffset(pts, dts), key)
+	k.cur.lastVideo = rel
 	if err != nil {
 		k.log.Error("writing segment failed; starting a new one at the next keyframe", "err", err)
 		k.salvage(k.cur)

@@ -177,12 +177,8 @@ func (v *videoTrack) dts(au [][]byte, pts time.Duration) (time.Duration, error) 
 	return ticksToDur(dts, videoClock), err
 }
 
-// sample packs an access unit as an MP4 sample (length-prefixed NAL units).
-func (v *videoTrack) sample(au [][]byte, pts, dts time.Duration, key bool) (*fmp4.Sample, error) {
-	payload, err := h264.AVCC(au).Marshal()
-	if err != nil {
-		return nil, err
-	}
-	offset := durToTicks(pts, videoClock) - durToTicks(dts, videoClock)
-	return &fmp4.Sample{PTSOffset: int32(offset), IsNonSyncSample: !key, Payload: payload}, nil
+// ptsOffset is an access unit's composition offset (PTS − DTS) in video
+// clock ticks, as the MP4 sample stores it.
+func ptsOffset(pts, dts time.Duration) int32 {
+	return int32(durToTicks(pts, videoClock) - durToTicks(dts, videoClock))
 }

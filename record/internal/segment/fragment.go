@@ -17,16 +17,50 @@ const (
 	sampleNonSync         = 0x00010000
 )
 
+// sample is a queued sample. Its payload is either Payload, as the caller
+// made it, or nalus: NAL units that get their 4-byte length prefixes (AVCC,
+// ISO/IEC 14496-15) only as the fragment is built, so a frame is copied
+// once, from the camera's packets into the fragment, with no per-frame
+// buffer in between.
+type sample struct {
+	fmp4.Sample
+	nalus [][]byte
+}
+
+// size is the payload's length in the mdat.
+func (s *sample) size() int {
+	if s.nalus == nil {
+		return len(s.Payload)
+	}
+	n := 0
+	for _, u := range s.nalus {
+		n += 4 + len(u)
+	}
+	return n
+}
+
+// appendPayload appends the payload as the mdat holds it.
+func (s *sample) appendPayload(buf []byte) []byte {
+	if s.nalus == nil {
+		return append(buf, s.Payload...)
+	}
+	for _, u := range s.nalus {
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(u)))
+		buf = append(buf, u...)
+	}
+	return buf
+}
+
 // run is one track's share of a fragment.
 type run struct {
 	id       uint32
 	base     uint64 // tfdt: media time of the first sample
-	samples  []fmp4.Sample
+	samples  []sample
 	flags    uint32 // trun flags
 	perEntry int    // bytes per trun entry
 }
 
-func newRun(id uint32, base uint64, samples []fmp4.Sample) run {
+func newRun(id uint32, base uint64, samples []sample) run {
 	r := run{id: id, base: base, samples: samples,
 		flags: trunDataOffset | trunSampleDuration | trunSampleSize, perEntry: 8}
 	var nonSync, cts bool
@@ -58,7 +92,7 @@ func appendFragment(buf []byte, seq uint32, runs []run) []byte {
 	for i := range runs {
 		moofSize += runs[i].trafSize()
 		for j := range runs[i].samples {
-			mdatSize += len(runs[i].samples[j].Payload)
+			mdatSize += runs[i].samples[j].size()
 		}
 	}
 	be := binary.BigEndian
@@ -91,7 +125,8 @@ func appendFragment(buf []byte, seq uint32, runs []run) []byte {
 		for j := range r.samples {
 			s := &r.samples[j]
 			buf = be.AppendUint32(buf, s.Duration)
-			buf = be.AppendUint32(buf, uint32(len(s.Payload)))
+			size := s.size()
+			buf = be.AppendUint32(buf, uint32(size))
 			if r.flags&trunSampleFlags != 0 {
 				var f uint32
 				if s.IsNonSyncSample {
@@ -102,14 +137,14 @@ func appendFragment(buf []byte, seq uint32, runs []run) []byte {
 			if r.flags&trunSampleCTS != 0 {
 				buf = be.AppendUint32(buf, uint32(s.PTSOffset))
 			}
-			dataOffset += len(s.Payload)
+			dataOffset += size
 		}
 	}
 	buf = be.AppendUint32(buf, uint32(mdatSize))
 	buf = append(buf, "mdat"...)
 	for i := range runs {
 		for j := range runs[i].samples {
-			buf = append(buf, runs[i].samples[j].Payload...)
+			buf = runs[i].samples[j].appendPayload(buf)
 		}
 	}
 	return buf

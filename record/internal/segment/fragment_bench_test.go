@@ -32,10 +32,11 @@ func BenchmarkFragment(b *testing.B) {
 	b.Run("segment", func(b *testing.B) {
 		var buf []byte
 		runs := make([]run, 2)
+		vs, as := queuedOf(video), queuedOf(audio)
 		b.ReportAllocs()
 		for b.Loop() {
-			runs[0] = newRun(1, 90000, video)
-			runs[1] = newRun(2, 8000, audio)
+			runs[0] = newRun(1, 90000, vs)
+			runs[1] = newRun(2, 8000, as)
 			buf = appendFragment(buf[:0], 2, runs)
 		}
 	})
@@ -60,4 +61,13 @@ func BenchmarkFragment(b *testing.B) {
 			}
 		}
 	})
+}
+
+// queuedOf is samples as the writer queues them.
+func queuedOf(samples []fmp4.Sample) []sample {
+	out := make([]sample, len(samples))
+	for i := range samples {
+		out[i].Sample = samples[i]
+	}
+	return out
 }

@@ -75,7 +75,7 @@ func tinySegment(wide bool, tracks, fragments int) []byte {
 		var runs []run
 		for id := 1; id <= tracks; id++ {
 			s := fmp4.Sample{Duration: 48000, Payload: []byte{byte(i), byte(id)}, IsNonSyncSample: id > 1}
-			runs = append(runs, newRun(uint32(id), uint64(i)*48000, []fmp4.Sample{s}))
+			runs = append(runs, newRun(uint32(id), uint64(i)*48000, []sample{{Sample: s}}))
 		}
 		b = appendFragment(b, uint32(i+1), runs)
 	}

@@ -84,15 +84,15 @@ type Writer struct {
 // trackState is the per-track sample queue.
 type trackState struct {
 	Track
-	zero     int64         // dts that is media time 0 in this segment
-	held     fmp4.Sample   // newest sample: its duration needs the next dts
-	heldDTS  int64         //
-	holding  bool          //
-	lastDur  uint32        // duration of the previous sample, for the last one
-	queued   []fmp4.Sample // samples with durations, for the next fragment
-	queueAt  uint64        // media time of queued[0]
-	queueDur uint64        // total duration of queued
-	end      uint64        // media time where the written samples end
+	zero     int64    // dts that is media time 0 in this segment
+	held     sample   // newest sample: its duration needs the next dts
+	heldDTS  int64    //
+	holding  bool     //
+	lastDur  uint32   // duration of the previous sample, for the last one
+	queued   []sample // samples with durations, for the next fragment
+	queueAt  uint64   // media time of queued[0]
+	queueDur uint64   // total duration of queued
+	end      uint64   // media time where the written samples end
 }
 
 // Create opens DIR/TempName(NAME) with NAME = scheme.Name(start), or the
@@ -161,6 +161,22 @@ func (w *Writer) Name() string { return w.name }
 // with an error and the writer stays usable; a disk error is returned by
 // this and every later call, and leaves the temp file recoverable.
 func (w *Writer) Write(trackID int, dts int64, s *fmp4.Sample) error {
+	return w.add(trackID, dts, sample{Sample: *s})
+}
+
+// WriteNALUs is Write for a video access unit given as its NAL units,
+// which the fragment prefixes with their lengths (AVCC) as it is built:
+// no sample buffer is made. ptsOffset is PTS minus DTS in the track's
+// time scale. The slices are retained like Write's Payload.
+func (w *Writer) WriteNALUs(trackID int, dts int64, nalus [][]byte, ptsOffset int32, key bool) error {
+	if nalus == nil {
+		nalus = [][]byte{}
+	}
+	return w.add(trackID, dts, sample{Sample: fmp4.Sample{PTSOffset: ptsOffset, IsNonSyncSample: !key}, nalus: nalus})
+}
+
+// add is Write and WriteNALUs.
+func (w *Writer) add(trackID int, dts int64, s sample) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -188,7 +204,7 @@ func (w *Writer) Write(trackID int, dts int64, s *fmp4.Sample) error {
 		}
 		t.queue(uint32(d))
 	}
-	t.held, t.heldDTS, t.holding = *s, dts, true
+	t.held, t.heldDTS, t.holding = s, dts, true
 	if w.due() {
 		return w.flush()
 	}
@@ -222,7 +238,7 @@ func (t *trackState) queue(d uint32) {
 	t.queued = append(t.queued, t.held)
 	t.queueDur += uint64(d)
 	t.lastDur = d
-	t.held = fmp4.Sample{}
+	t.held = sample{}
 }
 
 // due: the first track holds a fragment's worth, or any track twice that

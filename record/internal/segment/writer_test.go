@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
+
 	"github.com/camshare/camshare/internal/layout"
 )
 
@@ -137,4 +139,47 @@ func TestOrigin(t *testing.T) {
 		t.Fatalf("audio starts at %v", a)
 	}
 	decodes(t, info.Path)
+}
+
+// TestWriteNALUsMatchesWrite: a clip written as NAL units (the recorder's
+// way, length prefixes added as fragments are built) is byte for byte the
+// file written from AVCC payloads, and decodes.
+func TestWriteNALUsMatchesWrite(t *testing.T) {
+	m := clip(t, "libx264", 3, true)
+	dirA, dirB := t.TempDir(), t.TempDir()
+	a := record(t, dirA, utcScheme(t), testStart, m, 0)
+	b, err := Create(dirB, utcScheme(t), testStart, m.tracks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range interleave(m) {
+		tr := m.tracks[x.track]
+		if tr.ID != 1 {
+			s := x.s
+			err = b.Write(tr.ID, x.dts, &s)
+		} else {
+			var nalus h264.AVCC
+			if err := nalus.Unmarshal(x.s.Payload); err != nil {
+				t.Fatal(err)
+			}
+			err = b.WriteNALUs(tr.ID, x.dts, nalus, x.s.PTSOffset, !x.s.IsNonSyncSample)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ia, err := a.Close(endOf(m, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib, err := b.Close(endOf(m, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fa, _ := os.ReadFile(ia.Path)
+	fb, _ := os.ReadFile(ib.Path)
+	if len(fa) == 0 || string(fa) != string(fb) {
+		t.Fatalf("WriteNALUs wrote %d bytes unlike Write's %d", len(fb), len(fa))
+	}
+	decodes(t, ib.Path)
 }
