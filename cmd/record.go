@@ -55,6 +55,7 @@ Records until interrupted (SIGINT/SIGTERM), then closes the open segment.`,
 				return err
 			}
 			oneProcessor()
+			go releaseStartupPages(c.Context(), startupOver)
 			return record.Run(c.Context(), o)
 		},
 	}
@@ -88,6 +89,10 @@ func oneProcessor() {
 		runtime.GOMAXPROCS(1)
 	}
 }
+
+// startupOver is when a recorder has connected, opened its first segment
+// and is past every path it runs only once.
+const startupOver = 20 * time.Second
 
 // readPassword takes the camera password from --password-file (first line)
 // or the environment; "" leaves the URL's own password in place.

@@ -54,6 +54,7 @@ The config is --config, else $XDG_CONFIG_HOME/camshare/config.yaml (write one wi
 			}
 			stop := reloadOnHangup(ctx, g, cfg.Path, log, sup)
 			defer stop()
+			go releaseStartupPages(ctx, startupOver)
 			return sup.Run(ctx)
 		},
 	}
