@@ -6,7 +6,8 @@
 //
 //	conn.go      the gortsplib client: connect, pick tracks, hand over packets
 //	coalesce.go  fewer wake-ups: the camera is read, and segments written, in
-//	             half-second gulps (CPU on small boards is mostly wake-ups)
+//	             one-second gulps (CPU on small boards is mostly wake-ups);
+//	             lowwater_*.go keeps the socket quiet between gulps
 //	video.go     access units → samples: parameter sets, keyframes, DTS
 //	audio.go     audio tracks: AAC passthrough, the G.711 worker
 //	cutter.go    the segmenter: wall-clock boundaries, gap-free cuts, resyncs
