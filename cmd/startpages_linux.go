@@ -2,34 +2,16 @@ package cmd
 
 import (
 	"bufio"
-	"context"
 	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 )
 
-// releaseStartupPages gives back, once start-up is over, the memory that
-// only start-up needed. camshare is one binary with every rclone backend
-// compiled in; their initialisation at start touches some 40 MB of the
-// executable's code and read-only data, which then stay counted in the
-// process's resident set although a recorder never runs them again. Those
-// pages are file-backed and clean, so dropping them from this process
-// (madvise MADV_DONTNEED on the executable's read-only mappings that were
-// never written) loses nothing: a page used again is mapped back from the
-// page cache on its first touch. The heap that start-up freed goes back to
-// the system too (debug.FreeOSMemory).
-func releaseStartupPages(ctx context.Context, after time.Duration) {
-	t := time.NewTimer(after)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return
-	case <-t.C:
-	}
-	debug.FreeOSMemory()
+// dropExecutablePages drops the executable's read-only mappings that were
+// never written (madvise MADV_DONTNEED): found in /proc/self/smaps, which
+// Linux and Android have.
+func dropExecutablePages() {
 	exe, err := os.Executable()
 	if err != nil {
 		return
