@@ -29,11 +29,10 @@ const gulpSize = 128 << 10
 // sleepLowWater is the socket's receive low-water mark while reads are
 // coalesced. Without it every segment of the camera's stream that arrives
 // makes the socket readable, and Go's network poller wakes a thread for
-// it although nobody reads until the gulp's time comes: that was most of
-// the recorder's remaining wake-ups. With it the socket stays quiet until
-// this much is waiting (4 s of a 2 Mbit/s substream, 1 s of an 8 Mbit/s
-// main stream), and the gulp is taken with a non-blocking read, which
-// returns what is there whatever the mark. Linux grows the socket's
+// it although nobody reads until the gulp's time comes. With it the
+// socket stays quiet until this much is waiting (4 s of a 2 Mbit/s
+// substream, 1 s of an 8 Mbit/s main stream), and the gulp is taken with a
+// non-blocking read, which returns what is there whatever the mark. Linux grows the socket's
 // buffer to hold the mark, so a fast stream is not throttled by it.
 const sleepLowWater = 1 << 20
 
