@@ -32,8 +32,9 @@ const gulpSize = 128 << 10
 // it although nobody reads until the gulp's time comes. With it the
 // socket stays quiet until this much is waiting (4 s of a 2 Mbit/s
 // substream, 1 s of an 8 Mbit/s main stream), and the gulp is taken with a
-// non-blocking read, which returns what is there whatever the mark. Linux grows the socket's
-// buffer to hold the mark, so a fast stream is not throttled by it.
+// non-blocking read, which returns what is there whatever the mark. Linux
+// grows the socket's buffer to hold the mark, so a fast stream is not
+// throttled by it.
 const sleepLowWater = 1 << 20
 
 // coalescingConn is the camera's TCP connection, read in gulps once
@@ -78,18 +79,13 @@ func (l *link) handOver() {
 const httpReply = "HTTP/"
 
 func (c *coalescingConn) Read(p []byte) (int, error) {
-	if len(c.pending) == 0 {
-		if c.err != nil {
-			err := c.err
-			c.err = nil
-			return 0, err
-		}
+	if len(c.pending) == 0 && c.err == nil {
 		c.fill()
-		if len(c.pending) == 0 {
-			err := c.err
-			c.err = nil
-			return 0, err
-		}
+	}
+	if len(c.pending) == 0 {
+		err := c.err
+		c.err = nil
+		return 0, err
 	}
 	n := copy(p, c.pending)
 	c.pending = c.pending[n:]
