@@ -160,12 +160,21 @@ func Start(t testing.TB, o Options) *Rig {
 }
 
 // IndexURL is the signed link to a camera's live index, once its stream
-// has set up (waits up to a minute).
+// has set up (waits up to a minute). The stream writes the heartbeat, which
+// signing needs, before the index, so a link alone can still meet a 404:
+// it waits for the index too.
 func (r *Rig) IndexURL(t testing.TB, camera string) string {
 	t.Helper()
+	index := layout.LiveIndexPlain
+	if r.Archive != nil {
+		index = layout.LiveIndexSealed
+	}
 	deadline := time.Now().Add(time.Minute)
 	for {
 		u, err := live.IndexLink(setupCtx, r.Dests[camera], r.Archive != nil, time.Hour)
+		if err == nil {
+			_, err = r.Dests[camera].NewObject(setupCtx, index)
+		}
 		if err == nil {
 			return u
 		}
