@@ -40,20 +40,36 @@ func TestRunEncryptedLivePage(t *testing.T) {
 		page = st.Page
 		return strings.Contains(page, "/share/") && strings.Contains(page, "#k=")
 	})
+	// rclone's S3 server replaces an object by deleting it and renaming
+	// the new one in (real S3 replaces atomically), so a file may be
+	// missing for an instant while the keeper rewrites it: look again.
 	for _, name := range []string{"latest.json", "share.json"} {
-		files, _ := filepath.Glob(filepath.Join(srv.Root, "a", "share", "*", name))
-		for _, f := range files {
-			if b, _ := os.ReadFile(f); !bytes.HasPrefix(b, []byte("camseal")) {
-				t.Errorf("%s is not sealed", f)
-			}
-		}
-		if len(files) != 1 {
-			t.Errorf("%d %s on the remote", len(files), name)
-		}
+		waitFor(t, "one sealed "+name, func() bool { return sealedOnce(t, filepath.Join(srv.Root, "a", "share", "*", name)) })
 	}
 	b := browsertest.Open(ctx, t, browsertest.Chromium, page, browsertest.Options{})
 	if err := b.WaitFor(ctx, `camshare.state().played.length > 0 && document.getElementById("video").currentTime > 0.5`,
 		`[camshare.state(), document.getElementById("status").textContent]`); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// sealedOnce says exactly one file matches pattern and it is sealed; an
+// unsealed one fails the test at once, a missing or vanished one is false.
+func sealedOnce(t *testing.T, pattern string) bool {
+	t.Helper()
+	files, _ := filepath.Glob(pattern)
+	if len(files) > 1 {
+		t.Fatalf("%d files match %s: %v", len(files), pattern, files)
+	}
+	if len(files) == 0 {
+		return false
+	}
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		return false
+	}
+	if !bytes.HasPrefix(b, []byte("camseal")) {
+		t.Fatalf("%s is not sealed: %.40q", files[0], b)
+	}
+	return true
 }
