@@ -40,7 +40,7 @@ export function startLive(video, indexURL, key, onState) {
   const st = {
     state: "connecting", delay: null, segment: null, kind: null,
     appended: [], segments: [], requests: { index: 0, heartbeat: 0, part: 0, init: 0, closed: 0 },
-    stalls: 0, jumps: 0, startedAt: Date.now(), firstPlayAt: null,
+    stalls: 0, jumps: 0, jumpLog: [], startedAt: Date.now(), firstPlayAt: null,
   };
   let stopped = false, ms = null, sb = null, cur = null, lastBeat = 0, epoch = null;
   let poll = 1, beatEvery = 10, heartbeatURL = null, timer = null;
@@ -181,20 +181,35 @@ export function startLive(video, indexURL, key, onState) {
     }
   };
 
+  // jump seeks, and keeps why with what the page saw just before: when the
+  // last part came and whether playback had been waiting for data.
+  const jump = (why, to, edge) => {
+    const last = st.appended.length ? st.appended[st.appended.length - 1].at : null;
+    st.jumpLog.push({ why, at: Date.now(), from: video.currentTime, to, edge, stalls: st.stalls, sincePart: last && Date.now() - last });
+    video.currentTime = to;
+    st.jumps++;
+  };
+
   // keepUp plays near the newest frame and steps over holes.
   const keepUp = () => {
     const b = video.buffered;
     if (!b.length) return;
     const edge = endOf(b);
     const t = video.currentTime;
-    let inside = false;
-    for (let i = 0; i < b.length; i++) {
-      if (t >= b.start(i) && t < b.end(i)) inside = true;
-      else if (t < b.start(i) && !inside) { video.currentTime = b.start(i); st.jumps++; break; }
+    const newest = b.start(b.length - 1);
+    if (!st.firstPlayAt) {
+      // The start, not a jump: near the newest frame, inside the newest
+      // range (the first part appended is rarely the segment's first).
+      if (t < newest || edge - t > BEHIND) video.currentTime = Math.max(newest, edge - BEHIND);
+    } else {
+      let inside = false;
+      for (let i = 0; i < b.length; i++) {
+        if (t >= b.start(i) && t < b.end(i)) inside = true;
+        else if (t < b.start(i) && !inside) { jump("hole", b.start(i), edge); break; }
+      }
+      if (edge - video.currentTime > JUMP) jump("behind", edge - BEHIND, edge);
     }
     const behind = edge - video.currentTime;
-    if (!st.firstPlayAt && behind > BEHIND) video.currentTime = edge - BEHIND; // start near the newest frame
-    else if (behind > JUMP) { video.currentTime = edge - BEHIND; st.jumps++; }
     video.playbackRate = behind > BEHIND + 1 ? 1.15 : 1;
     if (video.paused) video.play().catch(() => {});
     if (sb && !sb.updating && video.currentTime - b.start(0) > 60) sb.remove(0, video.currentTime - 30);
@@ -239,6 +254,8 @@ export function startLive(video, indexURL, key, onState) {
     else if (!timer) tick();
   };
   const onHide = () => beat(true);
+  const onWaiting = () => { st.stalls++; }; // playback ran out of data
+  video.addEventListener("waiting", onWaiting);
   document.addEventListener("visibilitychange", onVisibility);
   window.addEventListener("pagehide", onHide);
   tick();
@@ -250,6 +267,7 @@ export function startLive(video, indexURL, key, onState) {
       beat(true);
       document.removeEventListener("visibilitychange", onVisibility);
       window.removeEventListener("pagehide", onHide);
+      video.removeEventListener("waiting", onWaiting);
     },
     state() {
       return Object.assign({}, st, { delay: delayNow(), currentTime: video.currentTime,

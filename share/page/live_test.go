@@ -35,7 +35,15 @@ type liveState struct {
 	CurrentTime float64      `json:"currentTime"`
 	Buffered    [][2]float64 `json:"buffered"`
 	Jumps       int          `json:"jumps"`
-	Segments    []struct {
+	JumpLog     []struct {
+		Why       string  `json:"why"`
+		From      float64 `json:"from"`
+		To        float64 `json:"to"`
+		Stalls    int     `json:"stalls"`
+		SincePart float64 `json:"sincePart"`
+	} `json:"jumpLog"`
+	Stalls   int `json:"stalls"`
+	Segments []struct {
 		Name   string  `json:"name"`
 		Offset float64 `json:"offset"`
 		Start  string  `json:"start"`
@@ -153,7 +161,7 @@ func TestLiveChromium(t *testing.T) {
 		}
 	}
 	if last.Jumps > 1 {
-		t.Errorf("the player had to jump %d times (holes or falling behind)", last.Jumps)
+		t.Errorf("the player had to jump %d times (holes or falling behind): %+v", last.Jumps, last.JumpLog)
 	}
 	seen := map[string]bool{}
 	for _, a := range last.Appended {
@@ -163,7 +171,7 @@ func TestLiveChromium(t *testing.T) {
 		}
 		seen[k] = true
 	}
-	t.Logf("worst delay %.1f s over %d segments; page requests %v", worst, len(last.Segments), last.Requests)
+	t.Logf("worst delay %.1f s over %d segments; page requests %v; %d stalls, jumps %+v", worst, len(last.Segments), last.Requests, last.Stalls, last.JumpLog)
 
 	// A remote outage while watching: no segment lost, the view comes back.
 	rig.Outage(true)
