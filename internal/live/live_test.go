@@ -2,34 +2,14 @@ package live_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/internal/live"
 	"github.com/camshare/camshare/internal/testkit/livetest"
 )
-
-func getIndex(t *testing.T, u string) live.Index {
-	t.Helper()
-	res, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != 200 {
-		t.Fatalf("index: HTTP %d: %s", res.StatusCode, b)
-	}
-	var ix live.Index
-	if err := json.Unmarshal(b, &ix); err != nil {
-		t.Fatal(err)
-	}
-	return ix
-}
 
 func beat(t *testing.T, u string, body string) {
 	t.Helper()
@@ -50,7 +30,7 @@ func beat(t *testing.T, u string, body string) {
 func TestPartsOnlyWhileWatched(t *testing.T) {
 	rig := livetest.Start(t, livetest.Options{Segment: 10 * time.Second})
 	u := rig.IndexURL(t, "cam1")
-	ix := getIndex(t, u)
+	ix := livetest.ReadIndex(t, u)
 	if ix.Heartbeat == "" || ix.Watched {
 		t.Fatalf("idle index: %+v", ix)
 	}
@@ -63,7 +43,7 @@ func TestPartsOnlyWhileWatched(t *testing.T) {
 	for i := 0; time.Now().Before(deadline) && len(seen) < 6; i++ {
 		beat(t, ix.Heartbeat, fmt.Sprint(time.Now().UnixNano()))
 		time.Sleep(2 * time.Second)
-		cur := getIndex(t, u)
+		cur := livetest.ReadIndex(t, u)
 		for _, g := range cur.Segments {
 			for _, p := range g.Parts {
 				if seen[p.Path] {

@@ -2,14 +2,12 @@ package livetest
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/camshare/camshare/internal/live"
 	"github.com/camshare/camshare/ship"
 )
 
@@ -25,13 +23,7 @@ func TestPartsYieldToSegmentsWithBwLimit(t *testing.T) {
 		mu.Unlock()
 	}})
 	u := rig.IndexURL(t, "cam1")
-	var ix live.Index
-	res, err := http.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	json.NewDecoder(res.Body).Decode(&ix)
-	res.Body.Close()
+	ix := ReadIndex(t, u)
 	if ix.Heartbeat == "" {
 		t.Fatal("no heartbeat link")
 	}

@@ -7,7 +7,9 @@ package livetest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -183,6 +185,38 @@ func (r *Rig) IndexURL(t testing.TB, camera string) string {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+}
+
+// ReadIndex reads a plain live index through its link as the page does:
+// the stream rewrites it after every part, and rclone's S3 server replaces
+// an object by deleting it and renaming the new one in (real S3 replaces
+// atomically), so a read may find it missing for an instant; a few tries
+// a moment apart.
+func ReadIndex(t testing.TB, u string) live.Index {
+	t.Helper()
+	var last string
+	for try := 0; try < 5; try++ {
+		if try > 0 {
+			time.Sleep(200 * time.Millisecond)
+		}
+		res, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			last = fmt.Sprintf("HTTP %d: %s", res.StatusCode, b)
+			continue
+		}
+		var ix live.Index
+		if err := json.Unmarshal(b, &ix); err != nil {
+			t.Fatalf("live index: %v: %s", err, b)
+		}
+		return ix
+	}
+	t.Fatalf("live index: %s", last)
+	return live.Index{}
 }
 
 // Context is the rclone set-up the rig's remotes were opened with, for a
