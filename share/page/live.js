@@ -40,7 +40,7 @@ export function startLive(video, indexURL, key, onState) {
   const st = {
     state: "connecting", delay: null, segment: null, kind: null,
     appended: [], segments: [], requests: { index: 0, heartbeat: 0, part: 0, init: 0, closed: 0 },
-    stalls: 0, jumps: 0, jumpLog: [], startedAt: Date.now(), firstPlayAt: null,
+    stalls: 0, jumpLog: [], startedAt: Date.now(), firstPlayAt: null,
   };
   let stopped = false, ms = null, sb = null, cur = null, lastBeat = 0, epoch = null;
   let poll = 1, beatEvery = 10, heartbeatURL = null, timer = null;
@@ -187,7 +187,6 @@ export function startLive(video, indexURL, key, onState) {
     const last = st.appended.length ? st.appended[st.appended.length - 1].at : null;
     st.jumpLog.push({ why, at: Date.now(), from: video.currentTime, to, edge, stalls: st.stalls, sincePart: last && Date.now() - last });
     video.currentTime = to;
-    st.jumps++;
   };
 
   // keepUp plays near the newest frame and steps over holes.
@@ -196,10 +195,10 @@ export function startLive(video, indexURL, key, onState) {
     if (!b.length) return;
     const edge = endOf(b);
     const t = video.currentTime;
-    const newest = b.start(b.length - 1);
     if (!st.firstPlayAt) {
       // The start, not a jump: near the newest frame, inside the newest
       // range (the first part appended is rarely the segment's first).
+      const newest = b.start(b.length - 1);
       if (t < newest || edge - t > BEHIND) video.currentTime = Math.max(newest, edge - BEHIND);
     } else {
       let inside = false;
@@ -270,7 +269,7 @@ export function startLive(video, indexURL, key, onState) {
       video.removeEventListener("waiting", onWaiting);
     },
     state() {
-      return Object.assign({}, st, { delay: delayNow(), currentTime: video.currentTime,
+      return Object.assign({}, st, { delay: delayNow(), currentTime: video.currentTime, jumps: st.jumpLog.length,
         buffered: Array.from({ length: video.buffered.length }, (_, i) => [video.buffered.start(i), video.buffered.end(i)]) });
     },
   };
